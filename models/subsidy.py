@@ -1,0 +1,130 @@
+"""Store subsidies: stores, past recipients, contracts, invoices, claims, usage and
+商圈 districts (DOMAIN.md A5–A6, B)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Index, text
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class District(SQLModel, table=True):
+    """商圈 — a shopping district in the 雲世代商圈 programme; settles as a whole."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    city: str = ""
+    organisation: str = ""  # the 商圈 organisation
+    approved_store_count: int = 0
+    provider_id: Optional[int] = Field(default=None, foreign_key="provider.id")
+
+
+class Store(SQLModel, table=True):
+    """店家 — a small shop adopting a cloud solution."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ubn: str = Field(max_length=8, unique=True)
+    name: str = Field(index=True)
+    industry: str = Field(max_length=16, index=True)  # 零售業/餐飲業/休憩服務業/生活服務業
+    city: str = Field(default="", max_length=8, index=True)
+    address: str = ""
+    owner_name: str = ""
+    is_sme: bool = True
+    operating: bool = True
+    district_id: Optional[int] = Field(default=None, foreign_key="district.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PastRecipient(SQLModel, table=True):
+    """過往受補助店家 — a store already subsidised elsewhere (not eligible)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    store_ubn: str = Field(max_length=8, index=True)
+    store_name: str = ""
+    programme: str = ""
+
+
+class Contract(SQLModel, table=True):
+    """定型化契約 between a store and one provider; one subsidised contract per store, ever."""
+
+    __table_args__ = (
+        CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint("subsidy >= 0 AND subsidy <= 30000", name="subsidy_within_cap"),
+        CheckConstraint("ends_on > starts_on", name="term_positive"),
+        # One subsidy per store, ever (FAQ 12): only one subsidised contract per store.
+        Index(
+            "uq_contract_subsidised_store",
+            "store_id",
+            unique=True,
+            sqlite_where=text("subsidised"),
+            postgresql_where=text("subsidised"),
+        ),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contract_no: str = Field(max_length=32, unique=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    signed_on: Optional[date] = None
+    starts_on: date
+    ends_on: date
+    total: int  # contract total, NT$
+    subsidy: int = 0  # NT$, ≤ total and ≤ 30,000
+    subsidised: bool = True
+    terminated_on: Optional[date] = None
+    existing_customer: bool = False  # a renewal by an existing customer earns nothing
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ContractSolution(SQLModel, table=True):
+    """A solution (approved application) covered by a contract."""
+
+    contract_id: int = Field(foreign_key="contract.id", primary_key=True)
+    application_id: int = Field(foreign_key="application.id", primary_key=True, index=True)
+
+
+class Invoice(SQLModel, table=True):
+    """發票 — its amount must equal the contract total."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    invoice_no: str = Field(max_length=10, unique=True)  # 2 capital letters + 8 digits
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    issued_on: date
+    amount: int
+    electronic: bool = True
+
+
+class Claim(SQLModel, table=True):
+    """請款 — the provider's claim of a store's subsidy; one claim per invoice."""
+
+    __table_args__ = (Index("ix_claim_status_filed", "status", "filed_on"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_no: str = Field(max_length=32, unique=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", unique=True)
+    filed_on: date
+    requested: int  # NT$
+    approved_amount: Optional[int] = None
+    withholding_amount: int = 0  # 扣繳憑單
+    has_declaration: bool = False  # 店家請款申請及聲明書
+    has_receipt: bool = False  # 請款領據及申請補助總表
+    has_signed_contract: bool = False
+    has_invoice_copy: bool = False
+    has_usage_log: bool = False
+    status: str = Field(default="filed", max_length=16)  # filed/checking/approved/rejected/paid
+    status_reason: str = ""
+    paid_on: Optional[date] = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UsageDaily(SQLModel, table=True):
+    """使用紀錄 — a store's count of system-log events on one day."""
+
+    store_id: int = Field(foreign_key="store.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    count: int = 0

@@ -1,0 +1,124 @@
+"""The office-tui application: title, settings, first screen, sign-in. Nothing more."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from office_tui.auth import Actor
+from office_tui.config import Settings, save_setting
+from office_tui.errors import describe
+from office_tui.i18n import set_language, t
+from screens.commands import OfficeCommands
+from screens.i18n import TranslatedBindings
+from screens.messages import OfficeReady
+
+
+class OfficeApp(TranslatedBindings, App[None]):
+    CSS_PATH = "../screens/app.tcss"
+    COMMANDS = App.COMMANDS | {OfficeCommands}
+    BINDINGS = [
+        Binding("f1", "help", "key.help", id="app.help"),
+        Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, actor: Actor | None = None, offer_demo: bool = True) -> None:
+        set_language(settings.lang)
+        super().__init__()
+        self.settings = settings
+        self.actor = actor
+        self.offer_demo = offer_demo
+        self.office = None  # office_tui.startup.Office, once the database is open
+        self.theme = settings.theme
+        self.title = t("app.title")
+
+    # -- start ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from screens.dashboard import DashboardScreen
+
+        self.push_screen(DashboardScreen())
+        self._open_database()
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_database(self) -> None:
+        from office_tui.auth import user_count
+        from office_tui.startup import is_empty, open_office
+
+        try:
+            office = open_office(self.settings)
+            empty, users = is_empty(office.engine), user_count(office.engine)
+        except Exception as error:  # noqa: BLE001 - shown to the user, not raised
+            self.call_from_thread(self._failed, describe(error))
+            return
+        self.call_from_thread(self._opened, office, empty, users)
+
+    def _failed(self, message: str) -> None:
+        from screens.message import MessageScreen
+
+        self.push_screen(MessageScreen(t("error.title"), message), lambda _: self.exit(return_code=1))
+
+    def _opened(self, office, empty: bool, users: int) -> None:
+        self.office = office
+        if office.upgrade.backup is not None:
+            self.notify(t("db.upgraded_backup", path=str(office.upgrade.backup)), timeout=10)
+        if empty and self.offer_demo:
+            from screens.demo_offer import DemoOfferScreen
+
+            self.push_screen(DemoOfferScreen(), self._demo_answer)
+        else:
+            self._sign_in()
+
+    def _demo_answer(self, load: bool | None) -> None:
+        if load:
+            self._load_demo()
+        else:
+            self._sign_in()
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
+    def _load_demo(self) -> None:
+        from office_tui.demo import load_demo
+
+        self.call_from_thread(self.notify, t("demo.loading"))
+        load_demo(self.office.engine, self.actor)
+        self.call_from_thread(self._sign_in)
+
+    def _sign_in(self) -> None:
+        if self.actor is not None:
+            self._signed_in(self.actor)
+            return
+        if self.settings.auth == "os":
+            from office_tui.auth import AuthError, login_os_account
+
+            try:
+                self._signed_in(login_os_account(self.office.engine))
+            except AuthError as error:
+                self._failed(t(error.key, **error.params))
+            return
+        from screens.login import LoginScreen
+
+        self.push_screen(LoginScreen(self.office.engine), self._signed_in)
+
+    def _signed_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.exit()
+            return
+        self.actor = actor
+        self.sub_title = f"{actor.username}（{t('role.' + actor.role)}）"
+        self.screen.post_message(OfficeReady())
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "settings", None) and theme != self.settings.theme:
+            try:
+                save_setting("theme", theme)
+            except OSError:
+                pass
+
+
+

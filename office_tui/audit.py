@@ -1,0 +1,95 @@
+"""The one place every write is recorded: user, time, table, row, old → new values.
+
+A session opened with :func:`office_tui.db.write_session` carries its actor and reason;
+after each flush the changes of every ORM object are written to AuditEntry in the same
+transaction. Bulk loads that bypass the ORM (demo data, million-row usage logs) record
+one ``bulk`` entry with :func:`record_bulk`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from models import AuditEntry
+from models.base import utcnow
+
+_INFO_KEY = "office_tui_audit"
+
+
+def attach(session: Session, actor, reason: str = "") -> None:
+    session.info[_INFO_KEY] = (actor, reason)
+
+
+def set_reason(session: Session, reason: str) -> None:
+    actor, _ = session.info.get(_INFO_KEY, (None, ""))
+    session.info[_INFO_KEY] = (actor, reason)
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _row_key(state) -> str:
+    identity = state.identity or ()
+    return "/".join(str(part) for part in identity)
+
+
+def _entry(session: Session, action: str, table: str, key: str, changes: dict) -> dict:
+    actor, reason = session.info.get(_INFO_KEY, (None, ""))
+    return {
+        "at": utcnow(),
+        "user_id": getattr(actor, "user_id", None),
+        "username": getattr(actor, "username", "") or "",
+        "action": action,
+        "table_name": table,
+        "row_key": key,
+        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        "reason": reason,
+    }
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session: Session, _flush_context) -> None:
+    rows: list[dict] = []
+    for obj in session.new:
+        if isinstance(obj, AuditEntry):
+            continue
+        state = inspect(obj)
+        values = {a.key: [None, _plain(a.value)] for a in state.attrs if a.key in state.mapper.columns}
+        rows.append(_entry(session, "insert", state.mapper.local_table.name, _row_key(state), values))
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry):
+            continue
+        state = inspect(obj)
+        changes = {}
+        for attr in state.attrs:
+            if attr.key not in state.mapper.columns:
+                continue
+            history = attr.history
+            if history.has_changes():
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                changes[attr.key] = [_plain(old), _plain(new)]
+        if changes:
+            rows.append(_entry(session, "update", state.mapper.local_table.name, _row_key(state), changes))
+    for obj in session.deleted:
+        state = inspect(obj)
+        values = {a.key: [_plain(a.loaded_value), None] for a in state.attrs if a.key in state.mapper.columns}
+        rows.append(_entry(session, "delete", state.mapper.local_table.name, _row_key(state), values))
+    if rows:
+        session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+def record_bulk(session: Session, table: str, count: int, note: str = "") -> None:
+    """One entry for a bulk load of ``count`` rows that did not go through the ORM."""
+    row = _entry(session, "bulk", table, "", {"rows": [None, count], "note": [None, note]})
+    session.connection().execute(AuditEntry.__table__.insert(), [row])

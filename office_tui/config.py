@@ -1,0 +1,100 @@
+"""Where data lives and the user's settings.
+
+Order of precedence: built-in defaults < the settings file < environment
+(``OFFICE_TUI_DB``, ``OFFICE_TUI_LANG``) < command-line flags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+APP_NAME = "office-tui"
+
+LANGS = ("zh_TW", "en")
+DATE_STYLES = ("roc", "iso")
+AUTH_MODES = ("login", "os")
+
+
+def data_dir() -> Path:
+    """The office's data directory (database, document copies, backups)."""
+    override = os.environ.get("OFFICE_TUI_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    override = os.environ.get("OFFICE_TUI_CONFIG")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'office.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = ""
+    lang: str = "zh_TW"
+    date_style: str = "roc"  # roc: 110/07/05, iso: 2021-07-05
+    auth: str = "login"  # login: a login screen; os: the operating-system account
+    theme: str = "textual-dark"
+    working_days: int = 3  # correction window, DOMAIN.md A2
+
+
+def _normalise_lang(value: str) -> str:
+    value = value.replace("-", "_")
+    if value.lower() in ("zh", "zh_tw", "zh_hant", "tw"):
+        return "zh_TW"
+    if value.lower().startswith("en"):
+        return "en"
+    raise ValueError(value)
+
+
+def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
+    values: dict[str, object] = {}
+    path = config_path()
+    if path.exists():
+        with path.open("rb") as handle:
+            stored = tomllib.load(handle)
+        known = {f.name for f in fields(Settings)}
+        values.update({k: v for k, v in stored.items() if k in known})
+    if os.environ.get("OFFICE_TUI_DB"):
+        values["db_url"] = os.environ["OFFICE_TUI_DB"]
+    if os.environ.get("OFFICE_TUI_LANG"):
+        values["lang"] = os.environ["OFFICE_TUI_LANG"]
+    if db:
+        values["db_url"] = db
+    if lang:
+        values["lang"] = lang
+    settings = Settings(**values)  # type: ignore[arg-type]
+    settings = replace(settings, lang=_normalise_lang(settings.lang))
+    if not settings.db_url:
+        settings = replace(settings, db_url=default_db_url())
+    if settings.date_style not in DATE_STYLES:
+        settings = replace(settings, date_style="roc")
+    return settings
+
+
+def save_setting(key: str, value: str | int) -> None:
+    """Write one setting to the settings file, keeping the others."""
+    path = config_path()
+    stored: dict[str, object] = {}
+    if path.exists():
+        with path.open("rb") as handle:
+            stored = tomllib.load(handle)
+    stored[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # JSON string and integer literals are valid TOML for the flat values we keep.
+    lines = [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(stored.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,91 @@
+"""The office's headline figures, as the programme's own system shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, distinct, func
+from sqlmodel import select
+
+from models import Application, Claim, Contract, CorrectionNotice
+from office_tui.clock import office_today
+from office_tui.db import read_session
+from office_tui.programme import (
+    BUDGET_TOTAL,
+    CLAIM_GRANTED_STATUSES,
+    CLAIM_PENDING_STATUSES,
+    IN_PROGRESS_STATUSES,
+)
+
+
+@dataclass(frozen=True)
+class Headline:
+    applications_in_progress: int  # 申請中解決方案
+    stores_applying: int  # 申請中店家: stores whose subsidy claim is being checked
+    stores_approved: int  # 核定店家: stores whose subsidy was approved or paid
+    budget_total: int
+    budget_granted: int
+    notices_due_today: int
+    notices_overdue: int
+    today: date
+
+    @property
+    def budget_remaining(self) -> int:  # 剩餘補助金額
+        return self.budget_total - self.budget_granted
+
+
+def headline(engine: Engine, today: date | None = None) -> Headline:
+    today = today or office_today()
+    with read_session(engine) as s:
+        in_progress = s.exec(
+            select(func.count()).select_from(Application).where(Application.status.in_(IN_PROGRESS_STATUSES))
+        ).one()
+        applying = s.exec(
+            select(func.count(distinct(Contract.store_id)))
+            .select_from(Claim)
+            .join(Contract, Claim.contract_id == Contract.id)
+            .where(Claim.status.in_(CLAIM_PENDING_STATUSES))
+        ).one()
+        approved, granted = s.exec(
+            select(func.count(distinct(Contract.store_id)), func.coalesce(func.sum(Claim.approved_amount), 0))
+            .select_from(Claim)
+            .join(Contract, Claim.contract_id == Contract.id)
+            .where(Claim.status.in_(CLAIM_GRANTED_STATUSES))
+        ).one()
+        due_today = s.exec(
+            select(func.count()).select_from(CorrectionNotice)
+            .where(CorrectionNotice.status == "open", CorrectionNotice.due_on == today)
+        ).one()
+        overdue = s.exec(
+            select(func.count()).select_from(CorrectionNotice)
+            .where(CorrectionNotice.status == "open", CorrectionNotice.due_on < today)
+        ).one()
+    return Headline(in_progress, applying, approved, BUDGET_TOTAL, int(granted), due_today, overdue, today)
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    application_no: str
+    company_name: str
+    due_on: date
+    items: str
+
+
+def notices_due(engine: Engine, today: date | None = None, limit: int = 50, soon: int = 2) -> list[NoticeRow]:
+    """Open correction notices overdue, due today or within ``soon`` working days, earliest first."""
+    from models import Provider
+    from office_tui.workdays import WorkCalendar
+
+    today = today or office_today()
+    horizon = WorkCalendar().add_working_days(today, soon) if soon else today
+    with read_session(engine) as s:
+        rows = s.exec(
+            select(Application.application_no, Provider.name, CorrectionNotice.due_on, CorrectionNotice.items)
+            .join(Application, CorrectionNotice.application_id == Application.id)
+            .join(Provider, Application.provider_id == Provider.id)
+            .where(CorrectionNotice.status == "open", CorrectionNotice.due_on <= horizon)
+            .order_by(CorrectionNotice.due_on, Application.application_no)
+            .limit(limit)
+        ).all()
+    return [NoticeRow(*row) for row in rows]

@@ -1,0 +1,24 @@
+"""Any failure, said in the user's language: never a traceback in front of a user.
+
+Our own exceptions carry an i18n ``key`` and ``params``; database and unexpected
+errors are named plainly.
+"""
+
+from __future__ import annotations
+
+from office_tui.i18n import t
+
+
+def describe(error: BaseException) -> str:
+    key = getattr(error, "key", None)
+    if isinstance(key, str):
+        return t(key, **getattr(error, "params", {}))
+    from sqlalchemy.exc import DBAPIError
+
+    from office_tui.db import DatabaseUrlError
+
+    if isinstance(error, DatabaseUrlError):
+        return t("error.db_url", url=str(error))
+    if isinstance(error, DBAPIError):
+        return t("error.database", detail=str(error.orig) if error.orig is not None else str(error))
+    return t("error.unexpected", kind=type(error).__name__, detail=str(error))

@@ -1,0 +1,100 @@
+"""Schema migrations (Alembic) and file backups.
+
+An older database is upgraded at start, after its file is copied aside, so a failed
+upgrade never costs the office its data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from office_tui.clock import now_local
+from office_tui.db import sqlite_path
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class SchemaError(RuntimeError):
+    """The database cannot be brought to this version of the app."""
+
+    def __init__(self, key: str, **params) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def _config(connection=None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup_sqlite(engine: Engine, target: Path) -> Path:
+    """Copy a live SQLite database (WAL included) with SQLite's online backup API."""
+    source_path = sqlite_path(engine)
+    if source_path is None:
+        raise SchemaError("error.backup_sqlite_only")
+    target = Path(target).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    copy.close()
+    source.close()
+    return target
+
+
+def upgrade(engine: Engine) -> UpgradeResult:
+    """Bring the database to the newest schema; copy the file aside first if it had data."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    head = head_revision()
+    current = current_revision(engine)
+    if current == head:
+        return UpgradeResult(current, head, None)
+    known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise SchemaError("error.db_newer", revision=current)
+    has_tables = bool(inspect(engine).get_table_names())
+    if current is None and has_tables:
+        raise SchemaError("error.db_unversioned")
+    backup = None
+    path = sqlite_path(engine)
+    if current is not None and path is not None and path.exists():
+        stamp = now_local().strftime("%Y%m%d-%H%M%S")
+        backup = backup_sqlite(engine, path.with_name(f"{path.name}.{current}.{stamp}.bak"))
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    return UpgradeResult(current, head, backup)
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision()

@@ -1,0 +1,38 @@
+"""Opening the office's database: the same steps for the TUI and every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from office_tui.config import Settings
+from office_tui.db import make_engine
+from office_tui.migrate import UpgradeResult, upgrade
+
+
+@dataclass(frozen=True)
+class Office:
+    engine: Engine
+    settings: Settings
+    upgrade: UpgradeResult
+
+
+def open_office(settings: Settings) -> Office:
+    """Connect, bring the schema up to date (copying an older file aside first) and run
+    the chores that must happen whenever the office is opened."""
+    engine = make_engine(settings.db_url)
+    result = upgrade(engine)
+    return Office(engine, settings, result)
+
+
+def is_empty(engine: Engine) -> bool:
+    """No applications and no stores: a new office that could take the demo data."""
+    from sqlalchemy import func, select
+
+    from models import Application, Store
+    from office_tui.db import read_session
+
+    with read_session(engine) as session:
+        return not (session.scalar(select(func.count()).select_from(Application))
+                    or session.scalar(select(func.count()).select_from(Store)))

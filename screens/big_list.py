@@ -1,0 +1,169 @@
+"""A list for big tables: draws only the rows on screen, fetched a page at a time.
+
+Rows come from an :class:`office_tui.listing.ListSource`, which sorts, filters and
+pages in SQL; this widget keeps a cursor, draws the visible lines (Textual's line API)
+and asks for no more than the pages those lines fall in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from office_tui.i18n import t
+from office_tui.listing import ListSource
+from screens.i18n import TranslatedBindings
+
+Formatter = Callable[[str, object], str]
+
+
+def _fit(text: str, width: int) -> str:
+    return set_cell_size(text, width) if cell_len(text) != width else text
+
+
+def header_text(source: ListSource, widths: list[int]) -> str:
+    parts = []
+    for column, width in zip(source.columns, widths):
+        mark = (" ▼" if source.descending else " ▲") if column.key == source.sort_key else ""
+        parts.append(_fit(t(column.label_key) + mark, width))
+    return " ".join(parts)
+
+
+class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
+    """The rows of a ListSource with a cursor; Enter opens the row."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "key.up", show=False),
+        Binding("down", "cursor(1)", "key.down", show=False),
+        Binding("pageup", "page(-1)", "key.page_up", show=False),
+        Binding("pagedown", "page(1)", "key.page_down", show=False),
+        Binding("home", "jump(0)", "key.first", show=False),
+        Binding("end", "jump(-1)", "key.last", show=False),
+        Binding("enter", "open", "key.open", id="list.open"),
+        Binding("s", "next_sort", "key.sort", id="list.sort"),
+        Binding("S", "reverse_sort", "key.reverse", id="list.reverse"),
+    ]
+
+    DEFAULT_CSS = """
+    PagedTable { height: 1fr; }
+    PagedTable > .paged-table--cursor { background: $accent 40%; text-style: bold; }
+    PagedTable:focus > .paged-table--cursor { background: $accent; }
+    """
+    COMPONENT_CLASSES = {"paged-table--cursor"}
+
+    cursor: reactive[int] = reactive(0)
+
+    class RowOpened(Message):
+        def __init__(self, row_id: int) -> None:
+            super().__init__()
+            self.row_id = row_id
+
+    class Reloaded(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self, source: ListSource, formatter: Formatter, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.formatter = formatter
+        self.row_count = 0
+
+    # -- layout ------------------------------------------------------------------------
+    def column_widths(self) -> list[int]:
+        """Each column's cells, widened to fill the screen in proportion."""
+        base = [c.width for c in self.source.columns]
+        spare = max(0, self.size.width - sum(base) - len(base))
+        total = sum(base) or 1
+        return [w + spare * w // total for w in base]
+
+    def reload(self) -> None:
+        self.source.invalidate()
+        self.row_count = self.source.count()
+        self.virtual_size = Size(self.size.width, self.row_count)
+        self.cursor = min(self.cursor, max(0, self.row_count - 1))
+        self.refresh()
+        self.post_message(self.Reloaded(self.row_count))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count)
+
+    # -- drawing -----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.size.width
+        if index >= self.row_count:
+            return Strip.blank(width, self.rich_style)
+        row = self.source.row(index)
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        widths = self.column_widths()
+        text = " ".join(
+            _fit(self.formatter(column.kind, value), w)
+            for column, value, w in zip(self.source.columns, row[1:], widths)
+        )
+        style = self.get_component_rich_style("paged-table--cursor") if index == self.cursor else self.rich_style
+        return Strip([Segment(_fit(text, width), style)], width)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
+        height = self.scrollable_content_region.height or 1
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + height:
+            self.scroll_to(y=new - height + 1, animate=False)
+        self.refresh()
+
+    # -- actions -----------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        if self.row_count:
+            self.cursor = max(0, min(self.row_count - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_jump(self, where: int) -> None:
+        if self.row_count:
+            self.cursor = 0 if where == 0 else self.row_count - 1
+
+    def action_open(self) -> None:
+        row = self.source.row(self.cursor) if self.row_count else None
+        if row is not None:
+            self.post_message(self.RowOpened(row[0]))
+
+    def action_next_sort(self) -> None:
+        keys = [c.key for c in self.source.columns]
+        following = keys[(keys.index(self.source.sort_key) + 1) % len(keys)]
+        self.source.set_sort(following, descending=False)
+        self.cursor = 0
+        self.reload()
+
+    def action_reverse_sort(self) -> None:
+        self.source.set_sort(self.source.sort_key)
+        self.cursor = 0
+        self.reload()
+
+    def set_filter(self, text: str) -> None:
+        self.source.set_filter(text)
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self.reload()
+
+
+class ListHeader(Static):
+    """The column titles above a PagedTable, showing the sort column."""
+
+    DEFAULT_CSS = "ListHeader { height: 1; text-style: bold; background: $panel; }"
+
+    def show(self, table: PagedTable) -> None:
+        self.update(Text(header_text(table.source, table.column_widths())))

@@ -1,0 +1,29 @@
+"""Which screen each workflow opens; workflows whose issue has not landed say so."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+# Workflows still to come, with the issue that brings each.
+PENDING = {"documents": 3, "notices": 4, "calendar": 4, "review": 5, "claims": 6, "usage": 6}
+
+
+def open_workflow(app: App, name: str) -> None:
+    if name == "applications":
+        from screens.lists import ApplicationsScreen
+
+        app.push_screen(ApplicationsScreen())
+    elif name == "stores":
+        from screens.lists import StoresScreen
+
+        app.push_screen(StoresScreen())
+    elif name == "settings":
+        from screens.settings import SettingsScreen
+
+        app.push_screen(SettingsScreen())
+    elif name in PENDING:
+        from screens.placeholder import PlaceholderScreen
+
+        app.push_screen(PlaceholderScreen(name, PENDING[name]))
+    else:
+        raise ValueError(name)
