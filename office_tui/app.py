@@ -30,6 +30,7 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.actor = actor
         self.offer_demo = offer_demo
         self.office = None  # office_tui.startup.Office, once the database is open
+        self.ready = False  # database open and someone signed in
         self.theme = settings.theme
         self.title = t("app.title")
 
@@ -80,7 +81,11 @@ class OfficeApp(TranslatedBindings, App[None]):
         from office_tui.demo import load_demo
 
         self.call_from_thread(self.notify, t("demo.loading"))
-        load_demo(self.office.engine, self.actor)
+        try:
+            load_demo(self.office.engine, self.actor)
+        except Exception as error:  # noqa: BLE001 - shown to the user, not raised
+            self.call_from_thread(self._failed, describe(error))
+            return
         self.call_from_thread(self._sign_in)
 
     def _sign_in(self) -> None:
@@ -104,6 +109,7 @@ class OfficeApp(TranslatedBindings, App[None]):
             self.exit()
             return
         self.actor = actor
+        self.ready = True
         self.sub_title = f"{actor.username}（{t('role.' + actor.role)}）"
         self.screen.post_message(OfficeReady())
 

@@ -43,12 +43,12 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
     """The rows of a ListSource with a cursor; Enter opens the row."""
 
     BINDINGS = [
-        Binding("up", "cursor(-1)", "key.up", show=False),
-        Binding("down", "cursor(1)", "key.down", show=False),
-        Binding("pageup", "page(-1)", "key.page_up", show=False),
-        Binding("pagedown", "page(1)", "key.page_down", show=False),
-        Binding("home", "jump(0)", "key.first", show=False),
-        Binding("end", "jump(-1)", "key.last", show=False),
+        Binding("up", "cursor(-1)", "key.up", show=False, id="list.up"),
+        Binding("down", "cursor(1)", "key.down", show=False, id="list.down"),
+        Binding("pageup", "page(-1)", "key.page_up", show=False, id="list.page_up"),
+        Binding("pagedown", "page(1)", "key.page_down", show=False, id="list.page_down"),
+        Binding("home", "jump(0)", "key.first", show=False, id="list.first"),
+        Binding("end", "jump(-1)", "key.last", show=False, id="list.last"),
         Binding("enter", "open", "key.open", id="list.open"),
         Binding("s", "next_sort", "key.sort", id="list.sort"),
         Binding("S", "reverse_sort", "key.reverse", id="list.reverse"),

@@ -13,7 +13,7 @@ from office_tui.i18n import t
 
 class OfficeCommands(Provider):
     def _ready(self) -> bool:
-        return getattr(self.app, "actor", None) is not None and getattr(self.app, "office", None) is not None
+        return getattr(self.app, "ready", False)
 
     def _workflows(self):
         from screens.dashboard import WORKFLOWS

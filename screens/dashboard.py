@@ -69,7 +69,7 @@ class DashboardScreen(TranslatedBindings, Screen):
             figure.show("…")
         table = self.query_one("#due-notices", DataTable)
         table.add_columns(t("col.application_no"), t("col.company_name"), t("col.due_on"), t("col.items"))
-        if self.app.actor is not None and self.app.office is not None:
+        if self.app.ready:
             self.load_figures()
 
     @on(OfficeReady)
@@ -77,7 +77,7 @@ class DashboardScreen(TranslatedBindings, Screen):
         self.load_figures()
 
     def on_screen_resume(self) -> None:
-        if self.app.actor is not None and self.app.office is not None:
+        if self.app.ready:
             self.load_figures()
 
     def action_refresh(self) -> None:
@@ -109,7 +109,7 @@ class DashboardScreen(TranslatedBindings, Screen):
             table.add_row(t("dash.no_notices_due"), "", "", "")
 
     def action_open(self, name: str) -> None:
-        if self.app.actor is None or self.app.office is None:
+        if not self.app.ready:
             self.notify(t("app.not_signed_in"), severity="warning")
             return
         from screens.navigation import open_workflow

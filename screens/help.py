@@ -16,7 +16,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
     rows = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.system:
+        # Ours carry an id (users can remap them); Textual's own plumbing does not.
+        if not binding.description or binding.system or not binding.id:
             continue
         rows.append((screen.app.get_key_display(binding), binding.description))
     return rows

@@ -25,6 +25,7 @@ def _demo_hint(engine: Engine) -> bool:
 
 
 class LoginScreen(TranslatedBindings, Screen[Actor | None]):
+    AUTO_FOCUS = "#username"
     BINDINGS = [Binding("escape", "cancel", "key.quit", id="login.cancel")]
 
     def __init__(self, engine: Engine) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Label, Select
 
 from office_tui.config import save_setting
 from office_tui.i18n import set_language, t
-from screens.i18n import TranslatedBindings
+from screens.i18n import TranslatedBindings, translate_bindings
 
 
 class SettingsScreen(TranslatedBindings, ModalScreen[None]):
@@ -42,6 +42,7 @@ class SettingsScreen(TranslatedBindings, ModalScreen[None]):
             self.notify(t("settings.not_saved", detail=str(error)), severity="error")
         if key == "lang":
             set_language(value)
+            translate_bindings(self.app)
             self.app.title = t("app.title")
         self.notify(t("settings.saved"))
 

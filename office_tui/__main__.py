@@ -1,0 +1,7 @@
+"""``python -m office_tui`` is the ``office-tui`` command."""
+
+import sys
+
+from office_tui.cli import main
+
+sys.exit(main())

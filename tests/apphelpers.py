@@ -1,0 +1,35 @@
+"""Helpers for driving the app in tests."""
+
+from __future__ import annotations
+
+import asyncio
+
+from office_tui.auth import Actor
+from office_tui.config import load_settings
+
+STAFF = Actor(user_id=2, username="staff", role="staff")
+
+
+def make_app(db_url: str, lang: str = "zh_TW", actor: Actor | None = STAFF, offer_demo: bool = True):
+    from office_tui.app import OfficeApp
+
+    return OfficeApp(load_settings(db=db_url, lang=lang), actor=actor, offer_demo=offer_demo)
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (workers finish in threads)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+
+
+def figures_loaded(app) -> bool:
+    from screens.dashboard import DashboardScreen, Figure
+
+    screen = app.screen
+    if not isinstance(screen, DashboardScreen):
+        return False
+    return "…" not in str(screen.query_one("#fig-budget", Figure).render())
