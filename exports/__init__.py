@@ -1,0 +1,1 @@
+"""Exports: files the office sends out (Excel lists for the gazette, reports)."""
