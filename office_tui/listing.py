@@ -135,8 +135,8 @@ def applications_source(
         ListColumn("company", "col.company_name", Provider.name, 22, searchable=True),
         ListColumn("ubn", "col.ubn", Provider.ubn, 10, searchable=True),
         ListColumn("solution", "col.solution_name", Application.solution_name, 18, searchable=True),
-        ListColumn("category", "col.category", Application.category, 12, kind="category"),
-        ListColumn("status", "col.status", Application.status, 12, kind="status"),
+        ListColumn("category", "col.category", Application.category, 16, kind="category"),
+        ListColumn("status", "col.status", Application.status, 10, kind="status"),
         ListColumn("submitted", "col.submitted_at", Application.submitted_at, 11, kind="date"),
     ]
     base = (

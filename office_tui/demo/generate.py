@@ -413,7 +413,7 @@ class _Builder:
         self.put(m.Claim, claims)
 
     def usage(self, contracts: list[dict]) -> None:
-        rng, rows = self.rng, []
+        rng, rows, total = self.rng, [], 0
         for row in contracts[: self.scale.usage_stores]:
             keen = rng.random()
             start = row["starts_on"]
@@ -427,10 +427,12 @@ class _Builder:
                 rows.append(dict(store_id=row["store_id"], day=day, count=count))
                 if len(rows) >= CHUNK * 5:
                     self.s.connection().execute(insert(m.UsageDaily.__table__), rows)
+                    total += len(rows)
                     rows.clear()
         if rows:
             self.s.connection().execute(insert(m.UsageDaily.__table__), rows)
-        audit.record_bulk(self.s, "usagedaily", 0, "demo")
+            total += len(rows)
+        audit.record_bulk(self.s, "usagedaily", total, "demo")
 
     def users(self, reviewers: list[dict]) -> None:
         digest = hash_password(DEMO_PASSWORD)
