@@ -68,9 +68,14 @@ def _office_probe_class(marks: dict, spawn: float, on_ready=None):
     """An OfficeApp that records its first dashboard frame and the first frame in which
     the dashboard's figures (#fig-budget) are no longer "…"; then calls ``on_ready``
     (default: exit)."""
+    from pathlib import Path
+
+    import office_tui.app
     from office_tui.app import OfficeApp
 
     class OfficeProbe(OfficeApp):
+        # CSS_PATH is relative to the module defining the class: keep pointing at the app's.
+        CSS_PATH = str(Path(office_tui.app.__file__).parent / OfficeApp.CSS_PATH)
         frame_hooks: list = []
 
         def _display(self, screen, renderable) -> None:
@@ -348,12 +353,129 @@ def probe_filter(spawn: float, url: str) -> dict:
     return marks
 
 
+# ---------------------------------------------------------------------------------------
+# where the time goes (informative, not a target)
+# ---------------------------------------------------------------------------------------
+def probe_breakdown(spawn: float, url: str) -> dict:
+    """The start-up path step by step in one fresh process, sequentially (in the app some
+    of it runs in a worker thread), plus the plan of the stores list's filtered page query."""
+    import gc
+
+    steps: list[tuple[str, float]] = []
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        steps.append((name, now - t))
+        t = now
+
+    lap("python start → probe (not counted)")
+    steps.clear()
+    import textual.app  # noqa: F401
+    from textual.widgets import DataTable, Footer, Header  # noqa: F401
+
+    lap("import textual.app + Header/DataTable/Footer (what the bare app imports)")
+    import sqlalchemy  # noqa: F401
+
+    lap("import sqlalchemy")
+    import sqlmodel  # noqa: F401
+
+    lap("import sqlmodel (pydantic)")
+    import models  # noqa: F401
+
+    lap("import models (SQLModel table classes)")
+    import office_tui.app  # noqa: F401
+
+    lap("import office_tui.app (the rest)")
+    from screens.dashboard import DashboardScreen  # noqa: F401
+
+    lap("import screens.dashboard")
+    t_gc = time.perf_counter()
+    gc.collect()
+    full_gc = time.perf_counter() - t_gc
+    objects = len(gc.get_objects())
+    t = time.perf_counter()
+    from office_tui.config import load_settings
+    from office_tui.db import make_engine
+
+    settings = load_settings(db=url)
+    engine = make_engine(settings.db_url)
+    lap("load_settings + make_engine")
+    import alembic.command  # noqa: F401
+    import alembic.script  # noqa: F401
+
+    lap("import alembic.command (migrate.upgrade imports it on every start)")
+    from office_tui.migrate import upgrade
+
+    upgrade(engine)
+    lap("migrate.upgrade(engine) with the schema already at head")
+    from office_tui.auth import user_count
+    from office_tui.startup import is_empty
+
+    is_empty(engine), user_count(engine)
+    lap("is_empty + user_count")
+    from office_tui.dashboard import headline, notices_due
+
+    headline(engine)
+    lap("dashboard.headline (5 queries, first call)")
+    from office_tui.clock import office_today
+    from office_tui.workdays import _national
+
+    lap("import office_tui.workdays (holidays)")
+    _national(office_today().year)
+    lap("holidays.country_holidays('TW') for this year (notices_due's horizon)")
+    notices_due(engine)
+    lap("dashboard.notices_due (rest)")
+    headline(engine), notices_due(engine)
+    lap("headline + notices_due again (warm)")
+
+    # The stores list's first page under a selective filter: the SQL the app sends.
+    from sqlalchemy import event
+
+    from office_tui.listing import stores_source
+
+    captured: list = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        captured.append((statement, parameters))
+
+    source = stores_source(engine)
+    plans = {}
+    for text in ("1000", "阿"):
+        source.set_filter(text)
+        source.count()
+        event.listen(engine, "before_cursor_execute", capture)
+        t0 = time.perf_counter()
+        source.page(0)
+        as_app = time.perf_counter() - t0
+        event.remove(engine, "before_cursor_execute", capture)
+        statement, parameters = next((s, p) for s, p in captured if "LIMIT" in s)
+        captured.clear()
+        unindexed = statement.replace("ORDER BY store.name", "ORDER BY +store.name")
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            plan = [row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            plan_unindexed = [row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + unindexed, parameters)]
+            t0 = time.perf_counter()
+            cursor.execute(unindexed, parameters).fetchall()
+            unindexed_s = time.perf_counter() - t0
+        finally:
+            raw.close()
+        plans[text] = {"sql": statement, "plan": plan, "page0_s": as_app,
+                       "plan_order_by_plus_name": plan_unindexed, "page0_order_by_plus_name_s": unindexed_s}
+    engine.dispose()
+    return {"steps": steps, "full_gc_s": full_gc, "gc_objects": objects, "page_query": plans}
+
+
 PROBES = {
     "bare": probe_bare,
     "office": probe_office,
     "stores": probe_stores,
     "datatable": probe_datatable,
     "filter": probe_filter,
+    "breakdown": probe_breakdown,
 }
 
 

@@ -54,10 +54,13 @@ def verify_password(password: str, stored: str | None) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    candidate = hashlib.scrypt(
-        password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
-    )
-    return hmac.compare_digest(candidate.hex(), digest)
+    try:
+        candidate = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+        )
+        return hmac.compare_digest(candidate, bytes.fromhex(digest))
+    except (ValueError, TypeError, OverflowError, MemoryError):
+        return False  # a damaged stored hash never signs anyone in
 
 
 def actor_of(user: User) -> Actor:

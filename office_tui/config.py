@@ -6,11 +6,12 @@ Order of precedence: built-in defaults < the settings file < environment
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+
+import tomli_w
 
 APP_NAME = "office-tui"
 
@@ -61,7 +62,16 @@ def _normalise_lang(value: str) -> str:
     raise ValueError(value)
 
 
+class SettingsError(ValueError):
+    def __init__(self, key: str, **params) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
 def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
+    """The settings in force. An unknown language asked for explicitly is an error; one
+    in the settings file or environment falls back to Traditional Chinese."""
     values: dict[str, object] = {}
     path = config_path()
     if path.exists():
@@ -76,9 +86,16 @@ def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
     if db:
         values["db_url"] = db
     if lang:
+        try:
+            _normalise_lang(lang)
+        except ValueError:
+            raise SettingsError("error.bad_lang", lang=lang) from None
         values["lang"] = lang
     settings = Settings(**values)  # type: ignore[arg-type]
-    settings = replace(settings, lang=_normalise_lang(settings.lang))
+    try:
+        settings = replace(settings, lang=_normalise_lang(str(settings.lang)))
+    except ValueError:
+        settings = replace(settings, lang="zh_TW")
     if not settings.db_url:
         settings = replace(settings, db_url=default_db_url())
     if settings.date_style not in DATE_STYLES:
@@ -95,6 +112,4 @@ def save_setting(key: str, value: str | int) -> None:
             stored = tomllib.load(handle)
     stored[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    # JSON string and integer literals are valid TOML for the flat values we keep.
-    lines = [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(stored.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(tomli_w.dumps(stored), encoding="utf-8")

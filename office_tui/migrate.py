@@ -91,8 +91,22 @@ def upgrade(engine: Engine) -> UpgradeResult:
     if current is not None and path is not None and path.exists():
         stamp = now_local().strftime("%Y%m%d-%H%M%S")
         backup = backup_sqlite(engine, path.with_name(f"{path.name}.{current}.{stamp}.bak"))
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild tables; SQLite can only switch foreign keys off
+            # outside a transaction, and they must be off while a table is rebuilt.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(_config(connection), "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise SchemaError("error.migration_broke_keys", table=broken[0])
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
     return UpgradeResult(current, head, backup)
 
 

@@ -54,24 +54,12 @@ def test_insert_records_one_entry_with_all_values(engine):
     assert "雲端科技股份有限公司" in entry.changes
 
 
-ROW_KEY_BUG = pytest.mark.xfail(
-    reason=(
-        "BUG: audit._record_changes builds row_key from state.identity inside after_flush, "
-        "but a new object gets its identity key only after after_flush returns, so every "
-        "insert entry has row_key ''"
-    ),
-    strict=True,
-)
-
-
-@ROW_KEY_BUG
 def test_insert_row_key_is_the_new_id(engine):
     provider_id = _add_provider(engine)
     (entry,) = _entries(engine, action="insert")
     assert entry.row_key == str(provider_id)
 
 
-@ROW_KEY_BUG
 def test_insert_row_key_of_composite_key(engine):
     from models import UsageDaily
 
@@ -242,15 +230,6 @@ def test_actor_user_id_and_set_reason_are_recorded(engine):
 
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: audit._record_changes takes the old value from attribute history, which is "
-        "empty when the attribute was expired (session.expire, or an object reused after a "
-        "rolled-back write_session); the entry then records [null, new] instead of the "
-        "real old value"
-    ),
-    strict=True,
-)
 def test_update_of_expired_object_records_the_real_old_value(engine):
     provider_id = _add_provider(engine)
     with write_session(engine, TESTER, reason="expired") as session:

@@ -100,14 +100,6 @@ def test_missing_hash_is_refused():
     assert verify_password("anything", "") is False
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: verify_password returns False for some malformed hashes but raises for "
-        "others (non-hex salt -> ValueError, non-integer or non-power-of-2 n -> ValueError, "
-        "non-ASCII digest -> TypeError), so login() crashes instead of AuthError"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize(
     "field, value",
     [(4, "not-hex"), (1, "abc"), (1, "3"), (5, "é" * 64)],
@@ -119,10 +111,6 @@ def test_malformed_hash_is_refused_not_raised(field, value):
     assert verify_password("s3cret!", "$".join(parts)) is False
 
 
-@pytest.mark.xfail(
-    reason="BUG: login() lets verify_password's ValueError escape for a corrupt stored hash",
-    strict=True,
-)
 def test_login_with_corrupt_stored_hash_fails_cleanly(engine):
     add_user(engine, ADMIN, "mei", "staff", password="s3cret!")
     with write_session(engine, ADMIN, reason="corrupt") as session:

@@ -183,14 +183,6 @@ def test_save_setting_overwrites_a_key(settings_file):
     assert tomllib.loads(settings_file.read_text(encoding="utf-8")) == {"lang": "zh_TW"}
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: save_setting re-writes every stored value with json.dumps, which is not TOML "
-        "for tables ({\"a\": 1}) and raises TypeError for TOML dates; a settings file with "
-        "a [section] or a date becomes unreadable (load_settings raises TOMLDecodeError)"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize(
     "existing",
     ['[ui]\nfont = "mono"\n', "last_export = 2021-07-08\n"],

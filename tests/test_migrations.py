@@ -204,15 +204,6 @@ def test_second_upgrade_after_migration_is_a_no_op(db_url, tmp_path, monkeypatch
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: upgrade() runs migrations with PRAGMA foreign_keys=ON (set by make_engine on "
-        "every connection, and it cannot be switched off inside the transaction), so a "
-        "SQLite batch migration that recreates a table other rows reference fails with "
-        "'FOREIGN KEY constraint failed' on DROP TABLE as soon as the database holds data"
-    ),
-    strict=True,
-)
 def test_upgrade_recreating_a_referenced_table_keeps_the_data(db_url, tmp_path, monkeypatch):
     engine = make_engine(db_url)
     path = Path(engine.url.database)
