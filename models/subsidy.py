@@ -54,6 +54,7 @@ class Contract(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("subsidy >= 0 AND subsidy <= 30000", name="subsidy_within_cap"),
+        CheckConstraint("subsidy <= total", name="subsidy_within_total"),
         CheckConstraint("ends_on > starts_on", name="term_positive"),
         # One subsidy per store, ever (FAQ 12): only one subsidised contract per store.
         Index(

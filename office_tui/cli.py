@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
+from office_tui.config import SettingsError
 from office_tui.errors import describe
 from office_tui.i18n import set_language, t
 
@@ -136,7 +137,9 @@ def _cmd_user(args) -> int:
     from office_tui.auth import add_user, shell_actor
     from office_tui.db import read_session
 
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    if args.password_stdin and not password:
+        raise CommandError("user.password_empty", EXIT_USAGE)
     office = _office(args)
     reviewer_id = None
     if args.reviewer:
@@ -190,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return error.exit_code
+    except SettingsError as error:
+        print(describe(error), file=sys.stderr)
+        return EXIT_USAGE
     except Exception as error:  # noqa: BLE001 - a user never sees a traceback
         print(describe(error), file=sys.stderr)
         return EXIT_FAILED

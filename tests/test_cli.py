@@ -225,8 +225,6 @@ def test_bad_url_and_usage_errors_are_said_in_chinese():
     assert not (Path(os.environ["OFFICE_TUI_DATA_DIR"]) / "office.db").exists()
 
 
-@pytest.mark.xfail(reason="BUG: an unparseable --db URL is reported as an unexpected "
-                          "ArgumentError, not as an unsupported database URL", strict=True)
 def test_unparseable_url_is_an_unsupported_url():
     result = run_cli("--db", "notaurl", "demo")
     assert result.returncode != 0
@@ -258,3 +256,13 @@ def test_user_add_with_password_from_stdin(engine, db_url):
         assert [(u.username, u.role) for u in session.scalars(select(User))] == [("alice", "staff")]
     audits = audit_rows(engine, "user")
     assert [(a.action, a.username, a.user_id) for a in audits] == [("insert", SHELL_USER, None)]
+
+
+def test_unknown_language_and_empty_password_are_usage_errors(tmp_path):
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    bad_lang = run_cli("--lang", "xx", "--db", url, "db", "upgrade")
+    assert bad_lang.returncode == 2
+    assert "xx" in bad_lang.stderr and "Traceback" not in bad_lang.stderr
+    empty = run_cli("--db", url, "user", "add", "bob", "--role", "staff", "--password-stdin", input="\n")
+    assert empty.returncode == 2
+    assert "密碼" in empty.stderr

@@ -151,8 +151,6 @@ def test_subsidy_above_the_cap_is_refused(office):
     assert _count(engine, Contract) == 2
 
 
-@pytest.mark.xfail(reason="BUG: no database constraint keeps a contract's subsidy at or below "
-                          "its total (only the NT$30,000 cap is a CHECK)", strict=True)
 def test_subsidy_above_the_contract_total_is_refused(office):
     engine, provider = office["engine"], office["provider"]
     (store2,) = _add(engine, _store(ubn="04595257", name="街角花店"))

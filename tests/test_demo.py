@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import models as m
@@ -111,6 +113,29 @@ def test_granted_claims_within_budget_and_subsidy(demo_engine):
     assert [c for c in granted if c.approved_amount > c.subsidy] == []
 
 
+def test_granted_claims_meet_the_claim_rules(demo_engine):
+    """Invoice equal to the contract total, a usage log, a new customer, and the subsidy
+    (pro rata by performed days for a terminated contract, rounded down)."""
+    with Session(demo_engine) as session:
+        rows = session.execute(
+            select(m.Claim, m.Contract, m.Invoice)
+            .join(m.Contract, m.Claim.contract_id == m.Contract.id)
+            .join(m.Invoice, m.Claim.invoice_id == m.Invoice.id)
+            .where(m.Claim.status.in_(GRANTED))
+        ).all()
+    assert rows
+    wrong = []
+    for claim, contract, invoice in rows:
+        expected = contract.subsidy
+        if contract.terminated_on:
+            expected = (contract.subsidy * (contract.terminated_on - contract.starts_on).days
+                        // (contract.ends_on - contract.starts_on).days)
+        if (invoice.contract_id != contract.id or invoice.amount != contract.total or not claim.has_usage_log
+                or contract.existing_customer or claim.approved_amount != expected):
+            wrong.append(claim.claim_no)
+    assert wrong == []
+
+
 def test_one_subsidised_contract_per_store(demo_engine):
     with Session(demo_engine) as session:
         repeated = session.execute(
@@ -185,3 +210,30 @@ def test_load_demo_refuses_a_database_with_only_a_store(engine):
         load_demo(engine, None, "small", seed=1)
     assert raised.value.key == "demo.not_empty"
     assert _counts(engine) == before
+
+
+def test_bulk_audit_entries_count_the_rows_loaded(demo_engine):
+    with Session(demo_engine) as session:
+        entries = session.execute(select(m.AuditEntry.table_name, m.AuditEntry.changes)
+                                  .where(m.AuditEntry.action == "bulk")).all()
+    counts = _counts(demo_engine)
+    assert {table for table, _ in entries} >= {"application", "store", "claim", "usagedaily"}
+    wrong = {table: (json.loads(changes)["rows"][1], counts[table]) for table, changes in entries
+             if json.loads(changes)["rows"][1] != counts[table]}
+    assert wrong == {}
+
+
+def test_demo_after_an_admin_account_was_created(engine):
+    from office_tui.auth import add_user
+    from office_tui.startup import is_empty
+
+    add_user(engine, None, "admin", "admin", "s3cret")
+    assert is_empty(engine)  # the app offers the demo here
+    before = _counts(engine)
+    try:
+        counts = load_demo(engine, None, "small", seed=1)
+    except DemoError as error:  # a clean refusal would do
+        assert error.key == "demo.not_empty"
+        assert _counts(engine) == before
+    else:
+        assert counts["application"] == 60

@@ -441,6 +441,8 @@ class _Builder:
                 dict(username="staff2", display_name="林專員", role="staff")]
         rows += [dict(username=r["reviewer_no"].lower(), display_name=r["name"], role="reviewer", reviewer_id=r["id"])
                  for r in reviewers[:3]]
+        taken = set(self.s.connection().execute(select(m.User.username)).scalars())
+        rows = [row for row in rows if row["username"] not in taken]  # keep accounts made before
         for row in rows:
             row.setdefault("reviewer_id", None)
             row.update(password_hash=digest, os_account=None, active=True, created_at=self.now)

@@ -335,6 +335,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('ends_on > starts_on', name=op.f('ck_contract_term_positive')),
     sa.CheckConstraint('subsidy >= 0 AND subsidy <= 30000', name=op.f('ck_contract_subsidy_within_cap')),
+    sa.CheckConstraint('subsidy <= total', name=op.f('ck_contract_subsidy_within_total')),
     sa.CheckConstraint('total >= 0', name=op.f('ck_contract_total_not_negative')),
     sa.ForeignKeyConstraint(['provider_id'], ['provider.id'], name=op.f('fk_contract_provider_id_provider')),
     sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_contract_store_id_store')),
