@@ -58,7 +58,7 @@ def db_url(path: Path = DB) -> str:
 # ---------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------
-def run_probe(name: str, *args: str, timeout: float = 300) -> tuple[float, dict]:
+def run_probe(name: str, *args: str, timeout: float = 120) -> tuple[float, dict]:
     """Spawn a probe; return (wall seconds from spawn to exit, its result)."""
     spawn = time.time()
     t0 = time.perf_counter()
@@ -346,6 +346,7 @@ def main() -> int:
     parser.add_argument("--only", choices=("start", "list", "filter"), action="append",
                         help="run only these parts (repeatable)")
     args = parser.parse_args()
+    args.runs, args.list_runs, args.datatable_runs = (max(1, n) for n in (args.runs, args.list_runs, args.datatable_runs))
     parts = set(args.only or ("start", "list", "filter"))
 
     started = time.perf_counter()

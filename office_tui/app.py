@@ -31,7 +31,8 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.offer_demo = offer_demo
         self.office = None  # office_tui.startup.Office, once the database is open
         self.ready = False  # database open and someone signed in
-        self.theme = settings.theme
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
         self.title = t("app.title")
 
     # -- start ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from models import ROLES, User
+from office_tui.errors import OfficeError
 from office_tui.db import read_session, write_session
 
 # scrypt parameters (RFC 7914 interactive-login strength; ~50 ms here).
@@ -32,11 +33,8 @@ class Actor:
         return self.role == "admin"
 
 
-class AuthError(Exception):
-    def __init__(self, key: str, **params) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+class AuthError(OfficeError):
+    """Sign-in or account failure."""
 
 
 def hash_password(password: str) -> str:

@@ -8,17 +8,15 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from models import Batch
+from office_tui.errors import OfficeError
 from office_tui.clock import OFFICE_TZ
 from office_tui.db import write_session
 
 DEFAULT_CUTOFF = time(17, 0)  # 17:00 Asia/Taipei on the closing day
 
 
-class BatchError(Exception):
-    def __init__(self, key: str, **params) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+class BatchError(OfficeError):
+    """A batch window that cannot be saved."""
 
 
 def cutoff_from_text(text: str) -> datetime:

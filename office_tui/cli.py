@@ -13,18 +13,18 @@ import sys
 from collections.abc import Callable, Sequence
 
 from office_tui.config import SettingsError
-from office_tui.errors import describe
+from office_tui.errors import OfficeError, describe
 from office_tui.i18n import set_language, t
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class CommandError(Exception):
-    """A failure to report to the user: an i18n key and its parameters."""
+class CommandError(OfficeError):
+    """A command-line failure, with the exit code it ends the command with."""
 
     def __init__(self, key: str, exit_code: int = EXIT_FAILED, **params) -> None:
-        super().__init__(key)
-        self.key, self.exit_code, self.params = key, exit_code, params
+        super().__init__(key, **params)
+        self.exit_code = exit_code
 
 
 class _Parser(argparse.ArgumentParser):

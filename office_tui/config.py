@@ -13,6 +13,8 @@ from pathlib import Path
 
 import tomli_w
 
+from office_tui.errors import OfficeError
+
 APP_NAME = "office-tui"
 
 LANGS = ("zh_TW", "en")
@@ -62,11 +64,8 @@ def _normalise_lang(value: str) -> str:
     raise ValueError(value)
 
 
-class SettingsError(ValueError):
-    def __init__(self, key: str, **params) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+class SettingsError(OfficeError, ValueError):
+    """A setting asked for that does not exist."""
 
 
 def load_settings(db: str | None = None, lang: str | None = None) -> Settings:

@@ -9,10 +9,18 @@ from __future__ import annotations
 from office_tui.i18n import t
 
 
+class OfficeError(Exception):
+    """A failure to tell the user: an i18n key and the values its text needs."""
+
+    def __init__(self, key: str, **params) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
 def describe(error: BaseException) -> str:
-    key = getattr(error, "key", None)
-    if isinstance(key, str):
-        return t(key, **getattr(error, "params", {}))
+    if isinstance(error, OfficeError):
+        return t(error.key, **error.params)
     from sqlalchemy.exc import DBAPIError
 
     from office_tui.db import DatabaseUrlError

@@ -13,18 +13,14 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect
 
 from office_tui.clock import now_local
+from office_tui.errors import OfficeError
 from office_tui.db import sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-class SchemaError(RuntimeError):
+class SchemaError(OfficeError):
     """The database cannot be brought to this version of the app."""
-
-    def __init__(self, key: str, **params) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, insert, select
 
 import models as m
 from office_tui import audit
+from office_tui.errors import OfficeError
 from office_tui.auth import Actor, hash_password
 from office_tui.clock import OFFICE_TZ, office_today
 from office_tui.db import write_session
@@ -48,11 +49,8 @@ SCALES = {
 }
 
 
-class DemoError(Exception):
-    def __init__(self, key: str, **params) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+class DemoError(OfficeError):
+    """Demo data that cannot be loaded."""
 
 
 def _utc(day: date, at: time) -> datetime:
