@@ -6,7 +6,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from office_tui.auth import Actor
+from office_tui.actor import Actor
 from office_tui.config import Settings, save_setting
 from office_tui.errors import describe
 from office_tui.i18n import set_language, t

@@ -6,31 +6,17 @@ import getpass
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from models import ROLES, User
+from office_tui.actor import Actor
 from office_tui.errors import OfficeError
 from office_tui.db import read_session, write_session
 
 # scrypt parameters (RFC 7914 interactive-login strength; ~50 ms here).
 _N, _R, _P = 2**14, 8, 1
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person behind a change, as AuditEntry records them."""
-
-    user_id: int | None
-    username: str
-    role: str
-    reviewer_id: int | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
 
 class AuthError(OfficeError):

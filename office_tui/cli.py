@@ -8,6 +8,7 @@ prompt, print errors in the interface language on stderr with a non-zero exit, a
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -32,25 +33,32 @@ class _Parser(argparse.ArgumentParser):
         raise CommandError("cli.usage_error", EXIT_USAGE, detail=message)
 
 
+def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
+    parser.add_argument("--db", metavar="URL", help=t("cli.opt_db"), default=default)
+    parser.add_argument("--lang", metavar="LANG", help=t("cli.opt_lang"), default=default)
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="office-tui", description=t("cli.description"))
-    parser.add_argument("--db", metavar="URL", help=t("cli.opt_db"))
-    parser.add_argument("--lang", metavar="LANG", help=t("cli.opt_lang"))
+    parser = _global_options(_Parser(prog="office-tui", description=t("cli.description")), None)
+    # The same options after a subcommand (office-tui demo --db URL); SUPPRESS keeps a
+    # value given before the subcommand when none is given after it.
+    common = _global_options(_Parser(add_help=False), argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", help=t("cli.demo"))
+    demo = sub.add_parser("demo", help=t("cli.demo"), parents=[common])
     demo.add_argument("--scale", choices=("small", "large"), default="small")
     demo.add_argument("--seed", type=int, default=1)
 
     db = sub.add_parser("db", help=t("cli.db"))
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
-    db_sub.add_parser("upgrade", help=t("cli.db_upgrade"))
-    backup = db_sub.add_parser("backup", help=t("cli.db_backup"))
+    db_sub.add_parser("upgrade", help=t("cli.db_upgrade"), parents=[common])
+    backup = db_sub.add_parser("backup", help=t("cli.db_backup"), parents=[common])
     backup.add_argument("file")
 
     batch = sub.add_parser("batch", help=t("cli.batch"))
     batch_sub = batch.add_subparsers(dest="batch_command", required=True, parser_class=_Parser)
-    add = batch_sub.add_parser("add", help=t("cli.batch_add"))
+    add = batch_sub.add_parser("add", help=t("cli.batch_add"), parents=[common])
     add.add_argument("number", type=int)
     add.add_argument("--opens", required=True, metavar="DATE")
     add.add_argument("--closes", required=True, metavar="DATETIME")
@@ -58,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
     user = sub.add_parser("user", help=t("cli.user"))
     user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
-    uadd = user_sub.add_parser("add", help=t("cli.user_add"))
+    uadd = user_sub.add_parser("add", help=t("cli.user_add"), parents=[common])
     uadd.add_argument("username")
     uadd.add_argument("--role", required=True, choices=("admin", "staff", "reviewer"))
     uadd.add_argument("--password-stdin", action="store_true", help=t("cli.opt_password_stdin"))
@@ -159,7 +167,10 @@ def _cmd_tui(args) -> int:
     from office_tui.config import load_settings
 
     settings = load_settings(db=args.db, lang=args.lang)
-    OfficeApp(settings).run()
+    app = OfficeApp(settings)
+    # Nothing imported so far will be freed: keep the collector from walking it again.
+    gc.freeze()
+    app.run()
     return EXIT_OK
 
 

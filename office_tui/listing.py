@@ -8,7 +8,7 @@ filtered by the database. It knows nothing of Textual.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select
@@ -44,6 +44,7 @@ class ListSource:
     page_size: int = 100
     _pages: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _count: int | None = field(default=None, repr=False)
+    _total: int | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.sort_key = self.sort_key or self.columns[0].key
@@ -67,6 +68,23 @@ class ListSource:
         self._pages.clear()
         self._count = None
 
+    def refined(self, filter_text: str | None = None, sort_key: str | None = None,
+                descending: bool | None = None) -> "ListSource":
+        """A new source with another filter or order (and empty caches); this one is
+        left as it is, so a screen can keep drawing it while the new one loads."""
+        return replace(
+            self,
+            filter_text=self.filter_text if filter_text is None else filter_text.strip(),
+            sort_key=sort_key or self.sort_key,
+            descending=self.descending if descending is None else descending,
+            _pages=OrderedDict(), _count=None,
+        )
+
+    def prefetch(self) -> None:
+        """Count the rows and fetch the first page (in a worker, off the UI thread)."""
+        self.count()
+        self.page(0)
+
     # -- queries ---------------------------------------------------------------------
     def _where(self) -> ColumnElement | None:
         if not self.filter_text:
@@ -81,12 +99,29 @@ class ListSource:
             query = query.where(where)
         return query
 
+    def _count_of(self, query: Select) -> int:
+        query = query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+        with read_session(self.engine) as session:
+            return session.scalar(query) or 0
+
     def count(self) -> int:
         if self._count is None:
-            query = self._query().with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-            with read_session(self.engine) as session:
-                self._count = session.scalar(query) or 0
+            self._count = self._count_of(self._query())
         return self._count
+
+    def total(self) -> int:
+        """Rows before the filter (kept across filters: the base query does not change)."""
+        if self._total is None:
+            self._total = self._count_of(self.base)
+        return self._total
+
+    def _order_expr(self, column: ListColumn):
+        """The sort expression. When a filter keeps few rows, walking the sort column's
+        index looks at most of the table to find them; sorting the matches is cheaper,
+        so the order goes through an expression no index serves (coalesce(x, x) == x)."""
+        if self.filter_text and self.count() * 10 < self.total():
+            return func.coalesce(column.expr, column.expr)
+        return column.expr
 
     def page(self, number: int) -> list[tuple]:
         """Page ``number`` (0-based) of rows: (id, value, value, …)."""
@@ -94,7 +129,8 @@ class ListSource:
             self._pages.move_to_end(number)
             return self._pages[number]
         column = next(c for c in self.columns if c.key == self.sort_key)
-        order = column.expr.desc() if self.descending else column.expr.asc()
+        expr = self._order_expr(column)
+        order = expr.desc() if self.descending else expr.asc()
         tie = self.id_expr.desc() if self.descending else self.id_expr.asc()
         query = self._query().order_by(order, tie).limit(self.page_size).offset(number * self.page_size)
         with read_session(self.engine) as session:

@@ -10,13 +10,17 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from office_tui.clock import now_local
 from office_tui.errors import OfficeError
 from office_tui.db import sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# The newest revision in migrations/versions. Opening an up-to-date database compares
+# against it without loading Alembic (a test keeps it equal to Alembic's head).
+SCHEMA_HEAD = "0001"
 
 
 class SchemaError(OfficeError):
@@ -47,10 +51,13 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise SchemaError("error.db_branched", revisions=", ".join(rows))
+    return rows[0] if rows else None
 
 
 def backup_sqlite(engine: Engine, target: Path) -> Path:
@@ -69,11 +76,13 @@ def backup_sqlite(engine: Engine, target: Path) -> Path:
 
 def upgrade(engine: Engine) -> UpgradeResult:
     """Bring the database to the newest schema; copy the file aside first if it had data."""
+    current = current_revision(engine)
+    if current == SCHEMA_HEAD:
+        return UpgradeResult(current, current, None)
     from alembic import command
     from alembic.script import ScriptDirectory
 
     head = head_revision()
-    current = current_revision(engine)
     if current == head:
         return UpgradeResult(current, head, None)
     known = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -19,6 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from office_tui.i18n import t
 from office_tui.listing import ListSource
@@ -88,9 +90,28 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
         return [w + spare * w // total for w in base]
 
     def reload(self) -> None:
+        """Count and draw the current source again, here and now (fast when unfiltered)."""
         self.source.invalidate()
-        self.row_count = self.source.count()
+        self._adopt(self.source)
+
+    def show(self, source: ListSource) -> None:
+        """Switch to another filter or order: the query runs in a worker while the old
+        rows stay on screen and typing goes on; a newer request supersedes it."""
+        self._load(source)
+
+    @work(thread=True, exclusive=True, group="paged-table", exit_on_error=False)
+    def _load(self, source: ListSource) -> None:
+        source.prefetch()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._adopt, source, True)
+
+    def _adopt(self, source: ListSource, from_top: bool = False) -> None:
+        self.source = source
+        self.row_count = source.count()
         self.virtual_size = Size(self.size.width, self.row_count)
+        if from_top:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False)
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         self.refresh()
         self.post_message(self.Reloaded(self.row_count))
@@ -144,20 +165,13 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
     def action_next_sort(self) -> None:
         keys = [c.key for c in self.source.columns]
         following = keys[(keys.index(self.source.sort_key) + 1) % len(keys)]
-        self.source.set_sort(following, descending=False)
-        self.cursor = 0
-        self.reload()
+        self.show(self.source.refined(sort_key=following, descending=False))
 
     def action_reverse_sort(self) -> None:
-        self.source.set_sort(self.source.sort_key)
-        self.cursor = 0
-        self.reload()
+        self.show(self.source.refined(descending=not self.source.descending))
 
     def set_filter(self, text: str) -> None:
-        self.source.set_filter(text)
-        self.cursor = 0
-        self.scroll_to(y=0, animate=False)
-        self.reload()
+        self.show(self.source.refined(filter_text=text))
 
 
 class ListHeader(Static):

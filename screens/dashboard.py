@@ -88,10 +88,11 @@ class DashboardScreen(TranslatedBindings, Screen):
         from office_tui.dashboard import headline, notices_due
 
         engine = self.app.office.engine
-        figures, due = headline(engine), notices_due(engine)
-        self.app.call_from_thread(self._show, figures, due)
+        # The figures first; the notices list needs the holiday calendar, which is slower.
+        self.app.call_from_thread(self._show_figures, headline(engine))
+        self.app.call_from_thread(self._show_notices, notices_due(engine))
 
-    def _show(self, h, due) -> None:
+    def _show_figures(self, h) -> None:
         style = self.app.settings.date_style
         self.query_one("#fig-applications", Figure).show(t("dash.count_items", n=f"{h.applications_in_progress:,}"))
         self.query_one("#fig-applying", Figure).show(t("dash.count_stores", n=f"{h.stores_applying:,}"))
@@ -100,6 +101,9 @@ class DashboardScreen(TranslatedBindings, Screen):
         self.query_one("#fig-due-today", Figure).show(t("dash.count_items", n=h.notices_due_today),
                                                       cell("date", h.today, style))
         self.query_one("#fig-overdue", Figure).show(t("dash.count_items", n=h.notices_overdue))
+
+    def _show_notices(self, due) -> None:
+        style = self.app.settings.date_style
         table = self.query_one("#due-notices", DataTable)
         table.clear()
         for row in due:

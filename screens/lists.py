@@ -123,13 +123,9 @@ class ApplicationsScreen(ListScreen):
             chosen = self.query_one(f"#{widget_id}", Select).value
             return None if chosen is Select.NULL else chosen
 
-        table = self.table
-        source = self.make_source(value("batch"), value("status"), value("category"))
-        source.set_filter(table.source.filter_text)
-        source.sort_key, source.descending = table.source.sort_key, table.source.descending
-        table.source = source
-        table.cursor = 0
-        table.reload()
+        current = self.table.source
+        narrowed = self.make_source(value("batch"), value("status"), value("category"))
+        self.table.show(narrowed.refined(current.filter_text, current.sort_key, current.descending))
 
     def open_row(self, row_id: int) -> None:
         from screens.detail import ApplicationDetailScreen

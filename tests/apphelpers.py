@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from office_tui.auth import Actor
+from office_tui.actor import Actor
 from office_tui.config import load_settings
 
 STAFF = Actor(user_id=2, username="staff", role="staff")

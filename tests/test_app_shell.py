@@ -58,11 +58,9 @@ async def test_stores_list_filters_sorts_and_opens_a_store(demo_engine, demo_url
         assert first_by_name[2] == names[0]
         # sort by the next column (industry), then reverse it
         await pilot.press("s")
-        await pilot.pause()
-        assert table.source.sort_key == "industry"
+        await wait_for(pilot, lambda: table.source.sort_key == "industry")
         await pilot.press("S")
-        await pilot.pause()
-        assert table.source.descending
+        await wait_for(pilot, lambda: table.source.descending)
         with read_session(demo_engine) as s:
             top_industry = s.scalar(select(Store.industry).order_by(Store.industry.desc()).limit(1))
         assert table.source.row(0)[3] == top_industry
@@ -70,7 +68,7 @@ async def test_stores_list_filters_sorts_and_opens_a_store(demo_engine, demo_url
         await pilot.press("slash")
         for ch in "咖啡":
             await pilot.press(ch)
-        await pilot.pause()
+        await wait_for(pilot, lambda: table.source.filter_text == "咖啡")
         with read_session(demo_engine) as s:
             expected = s.scalar(select(func.count()).select_from(Store).where(
                 Store.name.like("%咖啡%") | Store.address.like("%咖啡%")))
@@ -97,8 +95,8 @@ async def test_applications_list_narrows_by_status(demo_url):
         table = app.screen.query_one("#rows")
         assert table.row_count == 60
         app.screen.query_one("#status", Select).value = "awaiting_correction"
-        await pilot.pause()
-        assert 0 < table.row_count < 60
+        await wait_for(pilot, lambda: table.row_count < 60)
+        assert 0 < table.row_count
         assert {table.source.row(i)[7] for i in range(table.row_count)} == {"awaiting_correction"}
 
 

@@ -59,3 +59,22 @@ def test_applications_source_filters_by_batch_status_and_category(demo_engine):
     assert {r[7] for r in _all(eligible)} == {"eligible"}
     pos = applications_source(demo_engine, category="pos")
     assert {r[6] for r in _all(pos)} <= {"pos"}
+
+
+def test_a_refined_source_leaves_the_original_untouched(demo_engine):
+    source = stores_source(demo_engine)
+    assert source.count() == 300
+    narrow = source.refined(filter_text="臺中市", sort_key="ubn", descending=True)
+    narrow.prefetch()
+    assert source.filter_text == "" and source.count() == 300 and source.sort_key == "name"
+    assert 0 < narrow.count() < 300
+    ubns = [narrow.row(i)[1] for i in range(narrow.count())]
+    assert ubns == sorted(ubns, reverse=True)
+
+
+def test_a_selective_filter_is_sorted_the_same_whichever_plan_is_used(demo_engine):
+    """Few matches sort through an unindexed expression; the order must not change."""
+    source = stores_source(demo_engine).refined(filter_text="花蓮")
+    assert source.count() * 10 < source.total()  # the unindexed plan
+    names = [source.row(i)[2] for i in range(source.count())]
+    assert names == sorted(names)

@@ -157,6 +157,8 @@ def test_upgrade_of_older_database_copies_it_aside_first(db_url, tmp_path, monke
             conn.exec_driver_sql(STORE_INSERT)
 
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", _migrations_with_0002(tmp_path))
+
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
         assert migrate.head_revision() == "0002"
         assert migrate.needs_upgrade(engine)
 
@@ -195,6 +197,7 @@ def test_second_upgrade_after_migration_is_a_no_op(db_url, tmp_path, monkeypatch
     try:
         upgrade(engine)
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", _migrations_with_0002(tmp_path))
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
         first = upgrade(engine)
         assert first.backup is not None
         second = upgrade(engine)
@@ -213,6 +216,7 @@ def test_upgrade_recreating_a_referenced_table_keeps_the_data(db_url, tmp_path, 
             conn.exec_driver_sql(PROVIDER_INSERT)
             conn.exec_driver_sql(STORE_INSERT)
             conn.exec_driver_sql(CONTRACT_INSERT)  # references store 1
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
         monkeypatch.setattr(
             migrate, "MIGRATIONS_DIR", _migrations_with_0002(tmp_path, recreate="always")
         )
@@ -246,6 +250,7 @@ def test_failed_upgrade_leaves_database_at_old_revision_with_backup(
             encoding="utf-8",
         )
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations)
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
         with pytest.raises(sa.exc.OperationalError, match="no_such_table"):
             upgrade(engine)
         assert migrate.current_revision(engine) == "0001"
@@ -338,3 +343,10 @@ def test_backup_refuses_non_file_database():
         assert caught.value.key == "error.backup_sqlite_only"
     finally:
         engine.dispose()
+
+
+def test_schema_head_constant_is_alembics_head():
+    """Start-up compares with SCHEMA_HEAD to skip loading Alembic; it must name the head."""
+    from office_tui.migrate import SCHEMA_HEAD, head_revision
+
+    assert SCHEMA_HEAD == head_revision()
