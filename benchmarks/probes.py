@@ -106,7 +106,7 @@ def _settings(url: str):
 
 
 def _actor():
-    from office_tui.auth import Actor
+    from office_tui.actor import Actor
 
     return Actor(None, *ACTOR)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from pathlib import Path
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -10,13 +13,14 @@ from office_tui.actor import Actor
 from office_tui.config import Settings, save_setting
 from office_tui.errors import describe
 from office_tui.i18n import set_language, t
+import screens
 from screens.commands import OfficeCommands
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
 
 
 class OfficeApp(TranslatedBindings, App[None]):
-    CSS_PATH = "../screens/app.tcss"
+    CSS_PATH = Path(screens.__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {OfficeCommands}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="app.help"),
@@ -40,7 +44,9 @@ class OfficeApp(TranslatedBindings, App[None]):
         from screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
-        self._open_database()
+        # Draw the dashboard first: importing the database layer in a thread would hold
+        # the interpreter lock while the first frame waits.
+        self.call_after_refresh(self._open_database)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
@@ -61,6 +67,8 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.push_screen(MessageScreen(t("error.title"), message), lambda _: self.exit(return_code=1))
 
     def _opened(self, office, empty: bool, users: int) -> None:
+        # The database layer is loaded and stays: keep the collector from walking it again.
+        gc.freeze()
         self.office = office
         if office.upgrade.backup is not None:
             self.notify(t("db.upgraded_backup", path=str(office.upgrade.backup)), timeout=10)

@@ -8,7 +8,6 @@ prompt, print errors in the interface language on stderr with a non-zero exit, a
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -167,10 +166,7 @@ def _cmd_tui(args) -> int:
     from office_tui.config import load_settings
 
     settings = load_settings(db=args.db, lang=args.lang)
-    app = OfficeApp(settings)
-    # Nothing imported so far will be freed: keep the collector from walking it again.
-    gc.freeze()
-    app.run()
+    OfficeApp(settings).run()
     return EXIT_OK
 
 
