@@ -8,6 +8,7 @@ filtered by the database. It knows nothing of Textual.
 from __future__ import annotations
 
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -81,9 +82,18 @@ class ListSource:
         )
 
     def prefetch(self) -> None:
-        """Count the rows and fetch the first page (in a worker, off the UI thread)."""
-        self.count()
-        self.page(0)
+        """Count the rows and fetch the first page (in a worker, off the UI thread).
+
+        Under a filter both scan the table; SQLite releases the interpreter lock while
+        it works, so the count runs on a second connection alongside the page."""
+        if not self.filter_text or self._count is not None:
+            self.count()
+            self.page(0)
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            counting = pool.submit(self.count)
+            self.page(0)
+            counting.result()
 
     # -- queries ---------------------------------------------------------------------
     def _where(self) -> ColumnElement | None:
@@ -107,6 +117,8 @@ class ListSource:
     def count(self) -> int:
         if self._count is None:
             self._count = self._count_of(self._query())
+            if not self.filter_text:
+                self._total = self._count
         return self._count
 
     def total(self) -> int:
@@ -116,10 +128,11 @@ class ListSource:
         return self._total
 
     def _order_expr(self, column: ListColumn):
-        """The sort expression. When a filter keeps few rows, walking the sort column's
-        index looks at most of the table to find them; sorting the matches is cheaper,
-        so the order goes through an expression no index serves (coalesce(x, x) == x)."""
-        if self.filter_text and self.count() * 10 < self.total():
+        """The sort expression. Under a filter, walking the sort column's index can read
+        most of the table before it finds a page of matches (they may all sort late:
+        measured 180 ms on 100,000 stores); sorting the matches with LIMIT's top-N
+        sorter stays under ~50 ms. coalesce(x, x) == x, but no index serves it."""
+        if self.filter_text:
             return func.coalesce(column.expr, column.expr)
         return column.expr
 
@@ -153,7 +166,7 @@ def stores_source(engine: Engine) -> ListSource:
         ListColumn("ubn", "col.ubn", Store.ubn, 10, searchable=True),
         ListColumn("name", "col.store_name", Store.name, 24, searchable=True),
         ListColumn("industry", "col.industry", Store.industry, 12, searchable=True),
-        ListColumn("city", "col.city", Store.city, 8, searchable=True),
+        ListColumn("city", "col.city", Store.city, 8),  # the address starts with it
         ListColumn("address", "col.address", Store.address, 30, searchable=True),
     ]
     base = select(Store.id, *(c.expr for c in columns))
