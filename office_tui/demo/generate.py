@@ -41,11 +41,17 @@ class Scale:
     stores: int
     usage_stores: int
     reviewers: int
+    unsigned_every: int  # every Nth store has no contract yet (0: all signed)
+    earliest_start: int  # contracts start between this many days ago …
+    latest_start: int  # … and this many (a term is 365 days; claims follow its end)
 
 
 SCALES = {
-    "small": Scale(providers=40, applications=60, stores=300, usage_stores=300, reviewers=10),
-    "large": Scale(providers=2_000, applications=5_000, stores=100_000, usage_stores=10_000, reviewers=40),
+    "small": Scale(providers=40, applications=60, stores=300, usage_stores=300, reviewers=10,
+                   unsigned_every=10, earliest_start=465, latest_start=330),
+    # Every store signed and every term over: 100,000 claims to reconcile.
+    "large": Scale(providers=2_000, applications=5_000, stores=100_000, usage_stores=10_000, reviewers=40,
+                   unsigned_every=0, earliest_start=470, latest_start=420),
 }
 
 
@@ -334,10 +340,11 @@ class _Builder:
         listed = [a for a in apps if a["status"] in ("listed", "approved", "delisted")]
         contracts, links, plans = [], [], []
         for n, store in enumerate(stores):
-            if n % 10 == 9:  # a tenth of the stores have not signed yet
+            every = self.scale.unsigned_every
+            if every and n % every == every - 1:  # stores that have not signed yet
                 continue
             app = listed[rng.randrange(len(listed))]
-            starts = self.d(-rng.randint(330, 465))
+            starts = self.d(-rng.randint(self.scale.latest_start, self.scale.earliest_start))
             ends = starts + timedelta(days=364)
             total = rng.randrange(12_000, 60_001, 500)
             terminated = starts + timedelta(days=rng.randint(90, 300)) if rng.random() < 0.02 else None
@@ -377,8 +384,9 @@ class _Builder:
         for row, filed, amount, existing, terminated in sorted(pending, key=lambda p: (p[1], p[0]["id"])):
             subsidy = row["subsidy"]
             if terminated:
-                performed = (terminated - row["starts_on"]).days
-                subsidy = subsidy * performed // (row["ends_on"] - row["starts_on"]).days
+                # Days performed over contract days, both counting their first and last day.
+                performed = (terminated - row["starts_on"]).days + 1
+                subsidy = subsidy * performed // ((row["ends_on"] - row["starts_on"]).days + 1)
             end = terminated or row["ends_on"]
             has_log = rng.random() > 0.02
             reason = ""
