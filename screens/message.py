@@ -22,7 +22,7 @@ class MessageScreen(TranslatedBindings, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(f"[b]{self.title_text}[/b]", classes="dialog-title")
-            yield Static(self.text, markup=False)
+            yield Static(self.text, markup=False, id="message-text")
             yield Static(t("message.press_enter"), classes="dim")
 
     def action_close(self) -> None:

@@ -206,8 +206,9 @@ async def test_a_database_that_cannot_open_is_reported_not_raised(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     app = make_app(f"sqlite:///{bad}")
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
-        assert "資料庫錯誤" in str(app.screen.query("Static")[1].render())
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen"
+                       and bool(app.screen.query("#message-text")))
+        assert "資料庫錯誤" in str(app.screen.query_one("#message-text").render())
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 1
