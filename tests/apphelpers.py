@@ -33,3 +33,10 @@ def figures_loaded(app) -> bool:
     if not isinstance(screen, DashboardScreen):
         return False
     return "…" not in str(screen.query_one("#fig-budget", Figure).render())
+
+
+async def press_to_screen(pilot, key: str, screen_name: str, ready: str | None = None) -> None:
+    """Press ``key`` and wait until ``screen_name`` is in front (and ``ready`` can be queried)."""
+    await pilot.press(key)
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen_name
+                   and (ready is None or bool(pilot.app.screen.query(ready))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apphelpers import figures_loaded, make_app, wait_for
+from apphelpers import figures_loaded, make_app, press_to_screen, wait_for
 from sqlalchemy import func, select
 
 from models import Application, Claim, Contract, Store
@@ -34,24 +34,19 @@ async def test_each_workflow_opens_by_key_and_escape_returns(demo_url):
                     "4": "PlaceholderScreen", "5": "PlaceholderScreen", "6": "PlaceholderScreen",
                     "7": "PlaceholderScreen", "8": "StoresScreen"}
         for key, screen_name in expected.items():
-            await pilot.press(key)
-            await pilot.pause()
-            assert type(app.screen).__name__ == screen_name, key
+            await press_to_screen(pilot, key, screen_name, "Footer")
             if screen_name == "PlaceholderScreen":
                 assert "尚未上線" in str(app.screen.query_one("#placeholder").render())
-            await pilot.press("escape")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "DashboardScreen", key
+            await press_to_screen(pilot, "escape", "DashboardScreen")
 
 
 async def test_stores_list_filters_sorts_and_opens_a_store(demo_engine, demo_url):
     app = make_app(demo_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: figures_loaded(app))
-        await pilot.press("8")
-        await pilot.pause()
+        await press_to_screen(pilot, "8", "StoresScreen", "#rows")
         table = app.screen.query_one("#rows")
-        assert table.row_count == 300
+        await wait_for(pilot, lambda: table.row_count == 300)
         first_by_name = table.source.row(0)
         with read_session(demo_engine) as s:
             names = s.scalars(select(Store.name).order_by(Store.name, Store.id)).all()
@@ -90,10 +85,9 @@ async def test_applications_list_narrows_by_status(demo_url):
     app = make_app(demo_url)
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: figures_loaded(app))
-        await pilot.press("1")
-        await pilot.pause()
+        await press_to_screen(pilot, "1", "ApplicationsScreen", "#rows")
         table = app.screen.query_one("#rows")
-        assert table.row_count == 60
+        await wait_for(pilot, lambda: table.row_count == 60)
         app.screen.query_one("#status", Select).value = "awaiting_correction"
         await wait_for(pilot, lambda: table.row_count < 60)
         assert 0 < table.row_count
@@ -123,18 +117,14 @@ async def test_f1_lists_the_bindings_of_the_screen(demo_url):
     app = make_app(demo_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: figures_loaded(app))
-        await pilot.press("8")
-        await pilot.pause()
-        await pilot.press("f1")
-        await pilot.pause()
+        await press_to_screen(pilot, "8", "StoresScreen", "#rows")
+        await press_to_screen(pilot, "f1", "HelpScreen", "#help-keys")
         from textual.widgets import DataTable
 
         table = app.screen.query_one("#help-keys", DataTable)
         actions = {table.get_row_at(i)[1] for i in range(table.row_count)}
         assert {"開啟", "排序欄位", "篩選", "返回"} <= actions
-        await pilot.press("escape")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "StoresScreen"
+        await press_to_screen(pilot, "escape", "StoresScreen")
 
 
 async def test_language_setting_switches_the_interface_to_english(demo_url):
@@ -145,8 +135,7 @@ async def test_language_setting_switches_the_interface_to_english(demo_url):
     app = make_app(demo_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: figures_loaded(app))
-        await pilot.press("comma")
-        await pilot.pause()
+        await press_to_screen(pilot, "comma", "SettingsScreen", "#lang")
         app.screen.query_one("#lang", Select).value = "en"
         await pilot.pause()
         await pilot.press("escape")
