@@ -1,7 +1,8 @@
 """One translation function for the whole interface.
 
-Catalogues live in ``locales/<lang>.toml`` as flat ``"key" = "text"`` pairs with
-``{name}`` placeholders; Traditional Chinese is the default, English complete.
+Catalogues live in ``locales/<lang>.toml`` and ``locales/<area>.<lang>.toml`` (one pair
+per area of the app) as flat ``"key" = "text"`` pairs with ``{name}`` placeholders;
+Traditional Chinese is the default, English complete. A key defined twice is an error.
 """
 
 from __future__ import annotations
@@ -16,10 +17,28 @@ DEFAULT_LANG = "zh_TW"
 _current = DEFAULT_LANG
 
 
+class CatalogueError(ValueError):
+    """A catalogue file is missing or defines a key twice."""
+
+
+def catalogue_files(lang: str) -> list[Path]:
+    main = LOCALES_DIR / f"{lang}.toml"
+    if not main.exists():
+        raise CatalogueError(f"no catalogue for {lang}")
+    return [main, *sorted(LOCALES_DIR.glob(f"*.{lang}.toml"))]
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with (LOCALES_DIR / f"{lang}.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    merged: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        with path.open("rb") as handle:
+            entries = tomllib.load(handle)
+        twice = sorted(set(entries) & set(merged))
+        if twice:
+            raise CatalogueError(f"{path.name} defines again: {', '.join(twice)}")
+        merged.update(entries)
+    return merged
 
 
 def set_language(lang: str) -> None:
