@@ -18,6 +18,7 @@ from office_tui.actor import Actor
 from office_tui.clock import now_utc
 from office_tui.db import write_session
 from office_tui.errors import OfficeError
+from office_tui.i18n import t
 from office_tui.programme import APPLICATION_STATUSES
 
 # from → the statuses it may move to
@@ -56,11 +57,11 @@ def check_move(application: Application, new: str, actor: Actor) -> None:
         raise StatusError("move.unknown_code", code=new, codes=", ".join(APPLICATION_STATUSES))
     old = application.status
     if old == new:
-        raise StatusError("move.already", application_no=application.application_no, status=new)
+        raise StatusError("move.already", application_no=application.application_no, status=t(f"status.{new}"))
     if new not in TRANSITIONS[old]:
-        allowed = ", ".join(sorted(TRANSITIONS[old])) or "-"
+        allowed = "、".join(f"{t('status.' + s)} ({s})" for s in sorted(TRANSITIONS[old])) or "-"
         raise StatusError("move.not_allowed", application_no=application.application_no,
-                          old=old, new=new, allowed=allowed)
+                          old=t(f"status.{old}"), new=t(f"status.{new}"), allowed=allowed)
     if old in ADMIN_ONLY_FROM and not actor.is_admin:
         raise StatusError("move.admin_only", application_no=application.application_no)
 
@@ -76,6 +77,13 @@ def move(session: Session, application: Application, new: str, actor: Actor, rea
     application.status_changed_at = now_utc()
     session.add(application)
     return warnings
+
+
+def allowed_moves(application: Application, actor: Actor) -> list[str]:
+    """The statuses ``actor`` may move ``application`` to, in the machine's order."""
+    if application.status in ADMIN_ONLY_FROM and not actor.is_admin:
+        return []
+    return [s for s in APPLICATION_STATUSES if s in TRANSITIONS[application.status]]
 
 
 def set_status(engine: Engine, actor: Actor, application_nos: list[str], new: str, reason: str) -> list[Move]:
