@@ -53,6 +53,11 @@ def application_detail(engine: Engine, application_id: int) -> Detail | None:
             .where(m.CorrectionNotice.application_id == app.id).order_by(m.CorrectionNotice.notified_on)
         ).all()
         history = _history(s, "application", str(app.id))
+        from office_tui.eligibility import missing_documents, solution_deficiencies
+        from office_tui.i18n import t
+
+        to_correct = [t(f"deficiency.{code}") for code in solution_deficiencies(app)]
+        to_correct += [t("detail.missing_document", kind=t(f"doc.{kind}")) for kind in missing_documents(s, app)]
     return Detail(
         title=f"{app.application_no}  {app.solution_name}",
         fields=[
@@ -62,6 +67,7 @@ def application_detail(engine: Engine, application_id: int) -> Detail | None:
             ("col.price", ("money", app.price)), ("col.term_months", app.term_months),
             ("col.video_seconds", app.video_seconds), ("col.submitted_at", ("datetime", app.submitted_at)),
             ("col.status", ("status", app.status)), ("col.status_reason", app.status_reason),
+            ("col.to_correct", "；".join(to_correct) or "—"),
             ("col.capital", ("money", provider.paid_in_capital)), ("col.business_items", provider.business_items),
             ("col.top_qualified", ("bool", provider.top_qualified)), ("col.contact", f"{provider.contact_name} {provider.contact_email}"),
         ],

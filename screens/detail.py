@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from office_tui.details import Detail, application_detail, store_detail
+from office_tui.errors import describe
 from office_tui.i18n import t
 from screens.formatting import display
 from screens.i18n import TranslatedBindings
@@ -64,8 +65,51 @@ def _escape(text: str) -> str:
 
 
 class ApplicationDetailScreen(DetailScreen):
+    BINDINGS = [
+        Binding("m", "change_status", "key.status", id="application.status"),
+        Binding("c", "record_condition", "key.condition", id="application.condition"),
+    ]
+
     def load(self, engine, row_id: int) -> Detail | None:
         return application_detail(engine, row_id)
+
+    def action_change_status(self) -> None:
+        from screens.status_flow import ask_status_change
+
+        ask_status_change(self, self.row_id, None, 0, self._load)
+
+    def action_record_condition(self) -> None:
+        from models import Application, Provider
+        from office_tui.db import read_session
+        from screens.forms import ConditionRecord, ConditionScreen
+
+        with read_session(self.app.office.engine) as session:
+            application = session.get(Application, self.row_id)
+            provider = session.get(Provider, application.provider_id)
+
+        def chosen(record: ConditionRecord | None) -> None:
+            if record is not None:
+                self.run_worker(lambda: self._record(provider.id, record), thread=True, exit_on_error=False)
+
+        self.app.push_screen(ConditionScreen(provider.name), chosen)
+
+    def _record(self, provider_id: int, record) -> None:
+        from models import Provider
+        from office_tui.db import write_session
+        from office_tui.eligibility import record_condition
+
+        actor = self.app.actor
+        try:
+            with write_session(self.app.office.engine, actor, reason=record.evidence) as session:
+                provider = session.get(Provider, provider_id)
+                record_condition(session, provider, record.condition, record.outcome, record.evidence,
+                                 actor.user_id)
+        except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
+            self.app.call_from_thread(self.notify, describe(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, t("checklist.recorded", ubn=provider.ubn, condition=record.condition,
+                                                  outcome=t(f"outcome.{record.outcome}")))
+        self.app.call_from_thread(self._load)
 
 
 class StoreDetailScreen(DetailScreen):

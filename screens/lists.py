@@ -101,6 +101,33 @@ class StoresScreen(ListScreen):
 
 class ApplicationsScreen(ListScreen):
     title_key = "menu.applications"
+    BINDINGS = [
+        Binding("i", "import", "key.import", id="applications.import"),
+        Binding("m", "change_status", "key.status", id="applications.status"),
+    ]
+
+    def action_import(self) -> None:
+        from screens.import_dialog import ImportScreen, applications_runner
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.table.reload()
+
+        self.app.push_screen(ImportScreen(t("dialog.applications_title"), applications_runner), closed)
+
+    def action_change_status(self) -> None:
+        from screens.status_flow import ask_status_change
+
+        table = self.table
+        row = table.source.row(table.cursor) if table.row_count else None
+        if row is None:
+            return
+        source = table.source
+
+        def numbers() -> list[str]:
+            return [source.row(i)[1] for i in range(source.count())]
+
+        ask_status_change(self, row[0], numbers, table.row_count, table.reload)
 
     def make_source(self, batch=None, status=None, category=None) -> ListSource:
         return applications_source(self.app.office.engine, batch, status, category)

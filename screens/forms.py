@@ -1,0 +1,129 @@
+"""Small modal forms: change an application's status, record a qualification condition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from office_tui.i18n import t
+from screens.i18n import TranslatedBindings
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: str
+    reason: str
+    whole_list: bool
+
+
+class FormScreen(TranslatedBindings, ModalScreen):
+    """A dialog that Ctrl+S or its OK button submits and Esc cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel", id="form.cancel"),
+        Binding("ctrl+s", "submit", "key.submit", id="form.submit"),
+    ]
+
+    def buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button(t("form.ok"), id="ok", variant="primary")
+            yield Button(t("form.cancel"), id="cancel")
+
+    def error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(message)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+
+class StatusChangeScreen(FormScreen):
+    def __init__(self, application_no: str, current: str, allowed: list[str], list_count: int = 0) -> None:
+        super().__init__()
+        self.application_no, self.current, self.allowed, self.list_count = application_no, current, allowed, list_count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"[b]{t('form.status_title', application_no=self.application_no)}[/b]", classes="dialog-title")
+            yield Label(t("form.status_now", status=t(f"status.{self.current}")))
+            yield Select([(t(f"status.{s}"), s) for s in self.allowed], prompt=t("form.status_new"), id="status")
+            yield Input(placeholder=t("form.reason"), id="reason")
+            if self.list_count > 1:
+                yield Checkbox(t("form.whole_list", n=f"{self.list_count:,}"), id="whole-list")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#reason")
+    def _reason_done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        status = self.query_one("#status", Select).value
+        reason = self.query_one("#reason", Input).value.strip()
+        if status is Select.NULL:
+            self.error(t("form.pick_status"))
+            return
+        if not reason:
+            self.error(t("form.reason_required"))
+            self.query_one("#reason", Input).focus()
+            return
+        whole = bool(self.query("#whole-list")) and self.query_one("#whole-list", Checkbox).value
+        self.dismiss(StatusChange(status, reason, whole))
+
+
+@dataclass(frozen=True)
+class ConditionRecord:
+    condition: int
+    outcome: str
+    evidence: str
+
+
+class ConditionScreen(FormScreen):
+    """Record one of the staff-checked qualification conditions (3–9) with its evidence."""
+
+    def __init__(self, company: str) -> None:
+        super().__init__()
+        self.company = company
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{t('form.condition_title', company=self.company)}[/b]", classes="dialog-title")
+            yield Select([(t(f"condition.{n}"), n) for n in range(3, 10)], prompt=t("form.condition"), id="condition")
+            yield Select([(t(f"outcome.{o}"), o) for o in ("met", "unmet", "unknown")], value="met",
+                         allow_blank=False, id="outcome")
+            yield Input(placeholder=t("form.evidence"), id="evidence")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#evidence")
+    def _evidence_done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        condition = self.query_one("#condition", Select).value
+        if condition is Select.NULL:
+            self.error(t("form.pick_condition"))
+            return
+        outcome = self.query_one("#outcome", Select).value
+        evidence = self.query_one("#evidence", Input).value.strip()
+        if outcome == "met" and not evidence:
+            self.error(t("checklist.evidence_required", condition=condition))
+            self.query_one("#evidence", Input).focus()
+            return
+        self.dismiss(ConditionRecord(int(condition), str(outcome), evidence))

@@ -1,0 +1,120 @@
+"""Importing a file or folder from the TUI: a path, a progress bar, then the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
+
+from office_tui.errors import describe
+from office_tui.i18n import t
+from screens.i18n import TranslatedBindings
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    summary: str
+    headers: list[str]
+    rows: list[tuple]
+    changed: bool
+
+
+# (engine, actor, path, progress(done, total)) -> ImportOutcome
+Runner = Callable[..., ImportOutcome]
+
+
+def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
+    from importers.applications import import_applications
+
+    report = import_applications(engine, actor, path, progress=progress)
+    rows = [(e.row, e.column, e.reason) for e in report.rejected]
+    rows += [("", column, t("cli.import_unknown_column", column=column)) for column in report.unknown_columns]
+    summary = t("cli.import_summary", accepted=len(report.accepted), unchanged=len(report.unchanged),
+                rejected=len(report.rejected))
+    return ImportOutcome(summary, [t("dialog.col_row"), t("dialog.col_column"), t("col.reason")], rows,
+                         bool(report.accepted))
+
+
+def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
+    from importers.documents import import_documents
+
+    results = import_documents(engine, actor, path, progress=progress)
+    rows = [(r.file, r.application_no or "", t(f"doc.{r.kind}"), t(f"triage.status.{r.status}"),
+             ", ".join(r.warnings), r.reason) for r in results]
+    ok = sum(1 for r in results if r.status == "ok")
+    summary = t("dialog.documents_summary", files=len(results), ok=ok, problems=len(results) - ok)
+    headers = [t("col.file_name"), t("col.application_no"), t("col.kind"), t("col.doc_status"),
+               t("col.warnings"), t("col.reason")]
+    return ImportOutcome(summary, headers, rows, bool(results))
+
+
+class ImportScreen(TranslatedBindings, ModalScreen[bool]):
+    """Type a path, Enter to import; the report stays until Esc. Dismisses True when
+    anything was written, so the screen below can reload."""
+
+    BINDINGS = [Binding("escape", "close", "key.close", id="import.close")]
+
+    def __init__(self, title: str, runner: Runner, folder: bool = False) -> None:
+        super().__init__()
+        self.title_text, self.runner, self.folder = title, runner, folder
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="import-dialog"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(placeholder=t("dialog.folder_prompt" if self.folder else "dialog.file_prompt"), id="path")
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Static("", id="summary")
+            yield DataTable(id="report", cursor_type="row", zebra_stripes=True)
+
+    @on(Input.Submitted, "#path")
+    def _start(self, event: Input.Submitted) -> None:
+        path = Path(event.value.strip()).expanduser()
+        exists = path.is_dir() if self.folder else path.is_file()
+        if not exists:
+            key = "cli.no_such_folder" if self.folder else "cli.no_such_file"
+            self.query_one("#summary", Static).update(t(key, path=str(path)))
+            return
+        self.query_one("#path", Input).disabled = True
+        self.query_one("#summary", Static).update(t("dialog.running"))
+        self._run(path)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _run(self, path: Path) -> None:
+        app = self.app
+
+        def progress(done: int, total: int) -> None:
+            app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=total, progress=done)
+
+        try:
+            outcome = self.runner(app.office.engine, app.actor, path, progress)
+        except Exception as error:  # noqa: BLE001 - the report shows it; nothing was written
+            app.call_from_thread(self._failed, describe(error))
+            return
+        app.call_from_thread(self._show, outcome)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#summary", Static).update(t("dialog.failed", reason=message))
+        self.query_one("#path", Input).disabled = False
+
+    def _show(self, outcome: ImportOutcome) -> None:
+        self.changed = outcome.changed
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        self.query_one("#summary", Static).update(outcome.summary)
+        table = self.query_one("#report", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*outcome.headers)
+        for row in outcome.rows:
+            table.add_row(*(str(c) for c in row))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
