@@ -1,0 +1,199 @@
+"""The application state machine, the intake rules and the eligibility checklist."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import Session, select
+
+from models import Application, AuditEntry, Batch, CorrectionNotice, Document, Provider, QualificationCheck
+from office_tui.actor import Actor
+from office_tui.db import write_session
+from office_tui.eligibility import (ChecklistError, computed_conditions, missing_documents, record_condition,
+                                    refresh_computed_checks, required_documents, solution_deficiencies)
+from office_tui.errors import describe
+from office_tui.i18n import set_language
+from office_tui.intake import DuplicateProvider, register_provider, status_on_arrival
+from office_tui.status import TRANSITIONS, allowed_moves, set_status
+
+STAFF = Actor(None, "staff1", "staff")
+ADMIN = Actor(None, "admin1", "admin")
+CUTOFF = datetime(2021, 7, 8, 9, 0, tzinfo=timezone.utc)  # 110/07/08 17:00 Asia/Taipei
+
+
+def _setup(engine, status="received", items="I301010", capital=5_000_000, top=False, registered=date(2015, 1, 1)):
+    with write_session(engine, STAFF) as s:
+        batch = Batch(number=1, opens_on=date(2021, 7, 1), closes_at=CUTOFF)
+        s.add(batch)
+        s.flush()
+        provider = register_provider(s, Provider(ubn="04595257", name="雲翔資訊股份有限公司", business_items=items,
+                                                 paid_in_capital=capital, top_qualified=top, registered_on=registered))
+        app = Application(application_no="C110-1-0001", batch_id=batch.id, provider_id=provider.id,
+                          solution_name="雲端收銀", category="pos", price=12000, term_months=12,
+                          video_url="https://youtu.be/x", video_seconds=180,
+                          submitted_at=CUTOFF - timedelta(days=1), status=status)
+        s.add(app)
+    return provider, app
+
+
+def _add_documents(engine, application_id, kinds, triage="accepted", status="ok"):
+    with write_session(engine, STAFF) as s:
+        for kind in kinds:
+            s.add(Document(application_id=application_id, file_name=f"{kind}.pdf", original_path=f"x/{kind}.pdf",
+                           sha256=kind.ljust(64, "0"), kind=kind, status=status, triage=triage))
+
+
+def _meet_all(engine, provider_id):
+    with write_session(engine, STAFF) as s:
+        provider = s.get(Provider, provider_id)
+        for condition in range(3, 10):
+            record_condition(s, provider, condition, "met", "切結書", None)
+
+
+# -- intake ----------------------------------------------------------------------------
+def test_cutoff_instant_is_on_time_and_one_second_later_is_not():
+    batch = Batch(number=1, opens_on=date(2021, 7, 1), closes_at=CUTOFF)
+    assert status_on_arrival(batch, CUTOFF) == ("received", "")
+    assert status_on_arrival(batch, CUTOFF + timedelta(seconds=1)) == ("not_accepted", "逾時不予受理")
+
+
+def test_second_registration_of_a_ubn_is_refused_in_the_programmes_words(engine):
+    _setup(engine)
+    with pytest.raises(DuplicateProvider) as caught, Session(engine) as s:
+        register_provider(s, Provider(ubn="04595257", name="別家公司"))
+    assert describe(caught.value) == "公司統編(帳號)：04595257，已申請過！"
+
+
+# -- the state machine ----------------------------------------------------------------------
+def test_every_status_has_its_transitions():
+    from office_tui.programme import APPLICATION_STATUSES
+
+    assert set(TRANSITIONS) == set(APPLICATION_STATUSES)
+    assert all(targets <= set(APPLICATION_STATUSES) for targets in TRANSITIONS.values())
+
+
+def test_moves_are_audited_with_who_and_why(engine):
+    _setup(engine)
+    (move,) = set_status(engine, STAFF, ["C110-1-0001"], "qualification_review", "第1批次開始審查")
+    assert move.moved and move.old == "received"
+    with Session(engine) as s:
+        app = s.exec(select(Application)).one()
+        entry = s.exec(select(AuditEntry).where(AuditEntry.table_name == "application",
+                                                AuditEntry.action == "update")).one()
+    assert (app.status, app.status_reason) == ("qualification_review", "第1批次開始審查")
+    assert entry.username == "staff1" and entry.reason == "第1批次開始審查"
+    assert json.loads(entry.changes)["status"] == ["received", "qualification_review"]
+
+
+def test_a_move_the_machine_forbids_is_refused_with_the_allowed_ones(engine):
+    _setup(engine)
+    set_language("en")
+    (move,) = set_status(engine, STAFF, ["C110-1-0001"], "listed", "x")
+    assert not move.moved
+    message = describe(move.refusal)
+    assert "cannot move from Received to Listed" in message and "qualification_review" in message
+
+
+def test_one_refusal_does_not_stop_the_others(engine):
+    _setup(engine)
+    moves = set_status(engine, STAFF, ["C110-9-9999", "C110-1-0001"], "qualification_review", "x")
+    assert [m.moved for m in moves] == [False, True]
+    assert moves[0].refusal.key == "move.no_such_application"
+
+
+def test_only_an_admin_takes_an_application_out_of_not_accepted(engine):
+    _setup(engine, status="not_accepted")
+    (refused,) = set_status(engine, STAFF, ["C110-1-0001"], "qualification_review", "重新審查")
+    assert refused.refusal.key == "move.admin_only"
+    with Session(engine) as s:
+        app = s.exec(select(Application)).one()
+    assert allowed_moves(app, STAFF) == [] and set(allowed_moves(app, ADMIN)) == {"received", "qualification_review"}
+    (moved,) = set_status(engine, ADMIN, ["C110-1-0001"], "qualification_review", "行政救濟後重新審查")
+    assert moved.moved
+
+
+def test_moving_to_eligible_warns_of_what_the_data_says_against_it_but_moves(engine):
+    provider, app = _setup(engine, status="qualification_review")
+    with write_session(engine, STAFF) as s:
+        s.add(CorrectionNotice(application_id=app.id, notified_on=date(2021, 7, 12), due_on=date(2021, 7, 15)))
+        a = s.get(Application, app.id)
+        a.video_seconds = 90
+    (move,) = set_status(engine, STAFF, ["C110-1-0001"], "eligible", "資格審查會議")
+    assert move.moved
+    assert set(move.warnings) == {"warn.documents_missing", "warn.conditions_open", "warn.solution_deficient",
+                                  "warn.notice_open"}
+
+
+def test_no_warning_when_everything_is_in_order(engine):
+    provider, app = _setup(engine, status="qualification_review")
+    _add_documents(engine, app.id, required_documents(provider))
+    _meet_all(engine, provider.id)
+    (move,) = set_status(engine, STAFF, ["C110-1-0001"], "eligible", "資格審查會議")
+    assert move.moved and move.warnings == []
+
+
+# -- eligibility ----------------------------------------------------------------------------
+@pytest.mark.parametrize("items, capital, expected", [
+    ("I301010", 1_000_000, (True, True)),
+    ("F401010、I301030", 999_999, (True, False)),
+    ("F401010,F218010", 50_000_000, (False, True)),
+    ("I301020", 0, (True, False)),
+])
+def test_conditions_one_and_two_follow_the_data(items, capital, expected):
+    computed = computed_conditions(Provider(ubn="04595257", name="x", business_items=items, paid_in_capital=capital))
+    assert (computed[1][0], computed[2][0]) == expected
+
+
+def test_the_checklist_has_nine_rows_once_and_recomputes(engine):
+    provider, _ = _setup(engine, items="F401010", capital=500_000)
+    with write_session(engine, STAFF) as s:
+        p = s.get(Provider, provider.id)
+        refresh_computed_checks(s, p)
+        p.business_items, p.paid_in_capital = "I301010", 2_000_000
+        refresh_computed_checks(s, p)
+    with Session(engine) as s:
+        checks = {c.condition: c for c in s.exec(select(QualificationCheck))}
+    assert sorted(checks) == list(range(1, 10))
+    assert checks[1].outcome == checks[2].outcome == "met" and checks[2].evidence == "NT$2,000,000"
+    assert checks[9].outcome == "unknown"
+
+
+@pytest.mark.parametrize("condition, outcome, evidence, key", [
+    (1, "met", "x", "checklist.computed"),
+    (10, "met", "x", "checklist.no_such_condition"),
+    (4, "maybe", "x", "checklist.bad_outcome"),
+    (4, "met", "  ", "checklist.evidence_required"),
+])
+def test_recording_refusals(engine, condition, outcome, evidence, key):
+    provider, _ = _setup(engine)
+    with pytest.raises(ChecklistError) as caught, write_session(engine, STAFF) as s:
+        record_condition(s, s.get(Provider, provider.id), condition, outcome, evidence, None)
+    assert caught.value.key == key
+
+
+def test_top_qualified_providers_need_only_the_application_documents():
+    top = Provider(ubn="04595257", name="x", top_qualified=True)
+    plain = Provider(ubn="04595257", name="x")
+    assert required_documents(top) == ("application_form", "tech_spec", "promo_plan")
+    assert set(required_documents(plain)) == {"tax_return", "tax_payment_proof", "track_record",
+                                             "application_form", "tech_spec", "promo_plan"}
+
+
+def test_missing_documents_follow_triage_and_the_401_rule(engine):
+    provider, app = _setup(engine, registered=date(2021, 1, 15))  # under a year old at submission
+    _add_documents(engine, app.id, ["vat_return_401", "tax_payment_proof", "application_form", "tech_spec"])
+    _add_documents(engine, app.id, ["promo_plan"], triage="deficient")
+    _add_documents(engine, app.id, ["track_record"], status="no_text")
+    with Session(engine) as s:
+        missing = missing_documents(s, s.get(Application, app.id))
+    assert missing == ["track_record", "promo_plan"]
+
+
+@pytest.mark.parametrize("seconds, deficient", [(None, True), (119, True), (120, False), (300, False), (301, True)])
+def test_video_must_run_two_to_five_minutes(seconds, deficient):
+    app = Application(application_no="x", batch_id=1, provider_id=1, solution_name="x", category="pos",
+                      term_months=12, video_url="https://youtu.be/x", video_seconds=seconds,
+                      submitted_at=CUTOFF)
+    assert ("video_length" in solution_deficiencies(app)) is deficient
