@@ -1,37 +1,47 @@
 """Import 申請案 (solution applications) from the programme system's export (TEMPLATES.md
 ``applications``), row by row.
 
-Every row is checked; the good ones go in together in one transaction, the others come
-back with their row number, the column as the file names it and the reason in the
-interface language. Importing the same file again changes nothing: rows already stored
-with the same content come back as ``unchanged``.
+Every row is checked; the good ones go in together, in one transaction, and the others
+come back with their row number, the column as the file names it and the reason in the
+interface language. Importing the same file again changes nothing: rows stored with the
+same content come back as ``unchanged``.
 
-Speed (50,000 rows): the sheet is read with python-calamine, each column is parsed once
-per distinct value (batch, category, a provider's registration data repeat on every row),
-the database is asked once per lookup (batches, providers by UBN, stored applications)
-and the rows go in by Core executemany in chunks; no ORM object per row. Bulk inserts
-bypass the ORM's per-row audit, so each table written gets one ``bulk`` audit entry naming
-the file, its rows and the ids they became.
+Providers: one per UBN. A row whose UBN is registered (before, or earlier in the file)
+under the same company name joins that provider; under another name it is refused with
+the programme's own 「公司統編(帳號)：…，已申請過！」. A new provider gets its nine
+qualification checks, conditions 1–2 computed from the row.
+
+Speed (50,000 rows in about the time python-calamine takes to read them): the sheet is
+read in chunks of columns, each column parsed once per distinct value (batch, category,
+a provider's registration data repeat on every row of it), the database asked once per
+lookup, and the rows written by executemany from a second thread while the next chunk is
+checked (SQLite does its work without holding the GIL). No ORM object per row, so each
+table written gets one ``bulk`` audit entry naming the file, its rows and the ids they
+became.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Column as SAColumn
+from sqlalchemy import Engine, MetaData, Table, bindparam, func, select, text
 
 from importers import fields as f
 from importers.fields import FieldError
-from importers.tabular import Column, Layout, Table, insert_rows, read_table
+from importers.tabular import Chunk, Column, Layout, Sheet, insert_rows, open_sheet
 from models import Application, Batch, Provider, QualificationCheck
+from models.base import UTCDateTime
 from office_tui import audit
 from office_tui.clock import now_utc
 from office_tui.db import write_session
@@ -70,25 +80,28 @@ APPLICATIONS = Layout("applications", (
 ))
 
 CAPACITIES = ("1~10", "11~100", "101~200", "201~300", "301~400", "401~500", "500以上")
-INTRO_MAX = 300
+INTRO_MAX = 300  # Provider.intro
 APPLICATION_NO_MAX = 32  # Application.application_no
-PROGRESS_EVERY = 0.1  # seconds between progress reports (each one redraws the TUI's bar)
-_TEXT_FIELDS = ("company_name", "website", "address", "owner_name", "contact_name", "contact_email",
-                "contact_mobile", "solution_name", "renewal_offer", "video_url")
+PROGRESS_EVERY = 0.1  # seconds between progress reports (each redraws the TUI's bar)
+THREADED = True  # write from a second thread while the next chunk is checked
+
+# Registration data a new provider is created from, in Provider column order.
 _PROVIDER_FIELDS = ("business_items", "registered_on", "paid_in_capital", "website", "address", "intro",
-                    "capacity", "owner_name", "contact_name", "contact_email", "contact_mobile",
-                    "top_qualified")
-_APPLICATION_COLUMNS = ("application_no", "batch_id", "provider_id", "solution_name", "category", "price",
-                        "term_months", "renewal_offer", "video_url", "video_seconds", "submitted_at", "status",
-                        "status_reason", "status_changed_at", "created_at")
-_PROVIDER_COLUMNS = ("ubn", "name", *_PROVIDER_FIELDS[:-1], "owner_title", "contact_phone", "top_qualified",
-                     "created_at")
+                    "capacity", "owner_name", "contact_name", "contact_email", "contact_mobile", "top_qualified")
+_PROVIDER_COLUMNS = ("ubn", "name", *_PROVIDER_FIELDS, "owner_title", "contact_phone", "created_at")
+_APPLICATION_FIELDS = ("application_no", "batch", "solution_name", "category", "price", "term_months",
+                       "renewal_offer", "video_url", "video_seconds", "submitted_at")
+# What a chunk's applications are staged with (status_changed_at, created_at: the import's time).
+_STAGED_COLUMNS = ("application_no", "batch_id", "provider_id", "solution_name", "category", "price",
+                   "term_months", "renewal_offer", "video_url", "video_seconds", "submitted_at", "status",
+                   "status_reason")
 _CHECK_COLUMNS = ("provider_id", "condition", "outcome", "evidence", "recorded_by", "recorded_at")
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A refused row: its spreadsheet row number, the column as the file has it, why."""
+    """A problem that kept a row out: its spreadsheet row number, the column as the file
+    heads it, and why (in the interface language)."""
 
     row: int
     column: str
@@ -103,13 +116,18 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    """What an import did, by spreadsheet row number (the header is row 1)."""
+    """What an import did, by spreadsheet row number (the header is row 1). A refused row
+    has one RowError per problem found in it."""
 
     file: str = ""
     accepted: list[int] = field(default_factory=list)  # imported now
     unchanged: list[int] = field(default_factory=list)  # already stored exactly so
-    rejected: list[RowError] = field(default_factory=list)  # one entry per problem found
+    rejected: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({error.row for error in self.rejected})
 
     def to_json(self) -> dict:
         return {
@@ -120,27 +138,28 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        rows = len({error.row for error in self.rejected})
-        return t("import.summary", accepted=len(self.accepted), unchanged=len(self.unchanged), rejected=rows)
+        return t("import.summary", accepted=len(self.accepted), unchanged=len(self.unchanged),
+                 rejected=len(self.rejected_rows))
 
 
 Progress = Callable[[int, int], None]
 
 
-# -- cell rules ----------------------------------------------------------------------
+# -- cells ---------------------------------------------------------------------------
 
 
 def name_key(name: str) -> str:
-    """Company names compare after width folding and with spaces collapsed:
-    「甲乙資訊股份有限公司（台北）」 is 「甲乙資訊股份有限公司(台北)」."""
+    """Company names compare width-folded with spaces collapsed: 「甲乙資訊有限公司（台北）」
+    is 「甲乙資訊有限公司(台北)」."""
     return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
 def parse_ubn(value: Any) -> str:
     """An 8-digit UBN with a valid check digit (the rule since 2023-04-01). A number cell
     that lost its leading zero (4595257) gets it back."""
-    if value.__class__ in (int, float) and not isinstance(value, bool) and value == int(value) \
-            and 0 <= value < 100_000_000:
+    if value.__class__ is str and len(value) == 8 and value.isascii() and value.isdigit():
+        text = value
+    elif value.__class__ in (int, float) and value == int(value) and 0 <= value < 100_000_000:
         text = f"{int(value):08d}"
     else:
         text = "".join(unicodedata.normalize("NFKC", f.to_text(value)).replace("-", "").split())
@@ -151,26 +170,25 @@ def parse_ubn(value: Any) -> str:
     return text
 
 
-def category_lookup() -> dict[str, str]:
-    """Every way a category may be written → its code: the Chinese programme name (exact),
-    the code and the English label (any case)."""
+def category_names() -> dict[str, str]:
+    """How a category may be written → its code: the Chinese programme name exactly as
+    DOMAIN.md has it, the code, or the English label (any case)."""
     zh, en = catalogue("zh_TW"), catalogue("en")
-    found = {}
+    names = {}
     for code in CATEGORIES:
-        found[zh[f"category.{code}"]] = code
-        found[code] = code
-        found[en[f"category.{code}"].casefold()] = code
-    return found
+        names[zh[f"category.{code}"]] = code
+        names[code] = code
+        names[en[f"category.{code}"].casefold()] = code
+    return names
 
 
 def _category_parser() -> Callable[[Any], str]:
-    names = category_lookup()
-    zh = catalogue("zh_TW")
-    choices = "、".join(zh[f"category.{code}"] for code in CATEGORIES)
+    names = category_names()
+    choices = "、".join(catalogue("zh_TW")[f"category.{code}"] for code in CATEGORIES)
 
     def parse(value: Any) -> str:
         text = f.to_text(value)
-        code = names.get(text) or names.get(unicodedata.normalize("NFKC", text).casefold())
+        code = names.get(text) or names.get(" ".join(text.split()).casefold())
         if code is None:
             raise FieldError("import.field.category", value=f.shown(value), choices=choices)
         return code
@@ -235,53 +253,67 @@ def _text(value: Any) -> str:
 
 
 _REQUIRED = FieldError("import.field.required")
-_MISSING = object()
+_NEW = object()
 
 
-def _parse_column(values: list, parse: Callable[[Any], Any], required: bool, default: Any,
-                  repeats: bool) -> tuple[list, list[int]]:
-    """Parse one column: (values, indices of the rows whose cell failed). A column whose
-    values repeat is parsed once per distinct value."""
-    out: list = []
-    bad: list[int] = []
-    append = out.append
-    memo: dict = {}
-    for index, value in enumerate(values):
-        if repeats:
-            key = (value.__class__, value)
-            result = memo.get(key, _MISSING)
-            if result is not _MISSING:
-                append(result)
-                if result.__class__ is FieldError:
-                    bad.append(index)
-                continue
+class _ColumnParser:
+    """One column's rule: parse, required, the value of a blank optional cell; with
+    ``repeats`` each distinct cell value is parsed once for the whole file."""
+
+    def __init__(self, parse: Callable[[Any], Any], required: bool, default: Any, repeats: bool = True) -> None:
+        self.parse, self.required, self.default = parse, required, default
+        self.memo: dict | None = {} if repeats else None
+
+    def one(self, value: Any) -> Any:
+        """The parsed value, or the FieldError (returned, not raised)."""
         if value is None or (value.__class__ is str and (not value or value.isspace())):
-            result = _REQUIRED if required else default
-        else:
-            try:
-                result = parse(value)
-            except FieldError as error:
-                result = error
-        if repeats:
-            memo[key] = result
-        append(result)
-        if result.__class__ is FieldError:
-            bad.append(index)
-    return out, bad
+            return _REQUIRED if self.required else self.default
+        try:
+            return self.parse(value)
+        except FieldError as error:
+            return error
+
+    def column(self, values: Sequence[Any]) -> tuple[list, list[int]]:
+        """(parsed values, positions of the cells that failed)."""
+        if self.parse is _text and set(map(type, values)) == {str}:
+            # Plain text: stripping is all there is to it, done at C speed.
+            out = list(map(str.strip, values))
+            if "" not in out:
+                return out, []
+            if self.required:
+                return ([_REQUIRED if v == "" else v for v in out], [i for i, v in enumerate(out) if v == ""])
+            return out, []
+        memo = self.memo
+        if memo is not None:
+            distinct = dict.fromkeys(values)
+            # True == 1 and False == 0 as dict keys: a column holding xlsx booleans next
+            # to numbers is parsed cell by cell, and booleans never enter the memo.
+            if not ((1 in distinct or 0 in distinct) and bool in set(map(type, values))):
+                failed = False
+                for value in distinct:
+                    result = memo.get(value, _NEW)
+                    if result is _NEW:
+                        result = memo[value] = self.one(value)
+                    failed = failed or result.__class__ is FieldError
+                out = list(map(memo.__getitem__, values))
+                return out, ([i for i, r in enumerate(out) if r.__class__ is FieldError] if failed else [])
+        out = list(map(self.one, values))
+        return out, [i for i, r in enumerate(out) if r.__class__ is FieldError]
 
 
-# -- the import ----------------------------------------------------------------------
+# -- checking rows -------------------------------------------------------------------
 
 
 @dataclass
 class _Stored:
-    batches: dict[int, Batch]
-    batch_numbers: dict[int, int]  # batch id → number
+    batches: dict[int, Batch]  # number → batch
     providers: dict[str, tuple[int, str]]  # ubn → (id, name_key)
-    applications: dict[str, tuple]  # application_no → signature (see _signature)
+    applications: dict[str, tuple]  # application_no → the content a row is compared with
+    last_provider_id: int
 
 
 def _load(session) -> _Stored:
+    """Everything rows are checked against, one query each."""
     connection = session.connection()
     batches = {b.number: b for b in session.scalars(select(Batch))}
     providers = {ubn: (pid, name_key(name)) for pid, ubn, name in
@@ -293,7 +325,244 @@ def _load(session) -> _Stored:
                Application.submitted_at)
         .join(Provider, Application.provider_id == Provider.id))
     applications = {row[0]: (row[1], row[2], name_key(row[3]), *row[4:]) for row in stored}
-    return _Stored(batches, {b.id: n for n, b in batches.items()}, providers, applications)
+    last = connection.execute(select(func.max(Provider.id))).scalar() or 0
+    return _Stored(batches, providers, applications, last)
+
+
+@dataclass
+class _Batch:
+    """Rows of one chunk to write: new providers (as rows) and applications (as columns;
+    provider_ref is the provider's id, or its UBN while the provider is being created)."""
+
+    providers: list[tuple] = field(default_factory=list)
+    provider_rows: list[int] = field(default_factory=list)
+    applications: dict[str, Sequence] = field(default_factory=dict)
+    provider_refs: list = field(default_factory=list)
+    application_rows: list[int] = field(default_factory=list)
+
+
+def _pick(values: Sequence, keep: list[int]) -> Sequence:
+    if len(keep) == len(values):
+        return values
+    if len(keep) == 1:
+        return [values[keep[0]]]
+    return itemgetter(*keep)(values)
+
+
+class _Checker:
+    """Checks the file chunk by chunk; what it has seen (application numbers, providers)
+    carries over from one chunk to the next."""
+
+    def __init__(self, stored: _Stored, sheet: Sheet, report: ImportReport, now) -> None:
+        self.stored, self.header, self.report, self.now = stored, sheet.header, report, now
+        required = {c.field for c in APPLICATIONS.columns if c.required}
+        self.parsers = {name: _ColumnParser(_text, name in required, "") for name in (
+            "company_name", "website", "address", "owner_name", "contact_name", "contact_email", "contact_mobile",
+            "solution_name", "renewal_offer")}
+        self.parsers.update({
+            "batch": _ColumnParser(_batch_parser(stored.batches), True, None),
+            "application_no": _ColumnParser(_application_no, True, "", repeats=False),
+            "ubn": _ColumnParser(parse_ubn, True, ""),
+            "business_items": _ColumnParser(_business_items, True, ""),
+            "registered_on": _ColumnParser(f.parse_date, False, None),
+            "paid_in_capital": _ColumnParser(f.parse_money, True, 0),
+            "intro": _ColumnParser(_intro, False, ""),
+            "capacity": _ColumnParser(_capacity, False, ""),
+            "top_qualified": _ColumnParser(f.parse_bool, False, False),
+            "category": _ColumnParser(_category_parser(), True, ""),
+            "price": _ColumnParser(f.parse_money, True, 0),
+            "term_months": _ColumnParser(_term, True, MIN_TERM_MONTHS),
+            "video_url": _ColumnParser(_text, False, "", repeats=False),
+            "video_seconds": _ColumnParser(f.parse_seconds, False, None),
+            "submitted_at": _ColumnParser(f.parse_datetime, True, None, repeats=False),
+        })
+        self.seen: dict[str, int] = {}  # application_no → the first row that has it
+        self.known: dict[str, tuple[int | None, str]] = dict(stored.providers)  # + new: (None, name_key)
+        self.name_keys: dict[str, str] = {}
+
+    def check(self, chunk: Chunk) -> _Batch:
+        numbers = chunk.numbers
+        parsed: dict[str, list] = {}
+        problems: dict[int, list[tuple[str, FieldError]]] = {}
+        for name, parser in self.parsers.items():
+            values, bad = parser.column(chunk.columns[name])
+            parsed[name] = values
+            for k in bad:
+                problems.setdefault(k, []).append((name, values[k]))
+        keys = self.name_keys
+        for company in dict.fromkeys(parsed["company_name"]):
+            if company.__class__ is str and company not in keys:
+                keys[company] = name_key(company)
+
+        out = _Batch()
+        keep: list[int] = []
+        refs = out.provider_refs
+        rejected, header = self.report.rejected, self.header
+        seen, known, stored_apps = self.seen, self.known, self.stored.applications
+        app_nos, ubns, companies = parsed["application_no"], parsed["ubn"], parsed["company_name"]
+        provider_columns = [parsed[name] for name in _PROVIDER_FIELDS]
+        for k, row in enumerate(numbers):
+            number = app_nos[k]
+            first = seen.setdefault(number, row) if number.__class__ is str and number else row
+            if k in problems:
+                rejected.extend(RowError(row, header(name), describe(error)) for name, error in problems[k])
+                continue
+            if first != row:
+                rejected.append(RowError(row, header("application_no"),
+                                         t("import.row.duplicate_in_file", number=number, first=first)))
+                continue
+            ubn, company = ubns[k], companies[k]
+            company_key = keys[company]
+            if stored_apps and number in stored_apps:
+                mine = (parsed["batch"][k].id, ubn, company_key,
+                        *(parsed[name][k] for name in _APPLICATION_FIELDS[2:]))
+                if mine == stored_apps[number]:
+                    self.report.unchanged.append(row)
+                else:
+                    rejected.append(RowError(row, header("application_no"),
+                                             t("import.row.duplicate_in_db", number=number)))
+                continue
+            provider = known.get(ubn)
+            if provider is None:
+                known[ubn] = (None, company_key)
+                out.providers.append((ubn, company, *(column[k] for column in provider_columns), "", "", self.now))
+                out.provider_rows.append(row)
+                refs.append(ubn)
+            elif provider[1] != company_key:
+                rejected.append(RowError(row, header("ubn"), describe(DuplicateProvider(ubn))))
+                continue
+            else:
+                refs.append(ubn if provider[0] is None else provider[0])
+            keep.append(k)
+        if keep:
+            columns = {name: _pick(parsed[name], keep) for name in _APPLICATION_FIELDS}
+            batches, submitted = columns.pop("batch"), columns["submitted_at"]
+            arrival = [status_on_arrival(b, s) for b, s in zip(batches, submitted)]
+            columns["batch_id"] = [b.id for b in batches]
+            columns["status"] = [status for status, _ in arrival]
+            columns["status_reason"] = [reason for _, reason in arrival]
+            out.applications = columns
+            out.application_rows = [numbers[k] for k in keep]
+            self.report.accepted.extend(out.application_rows)
+        return out
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+_OPEN_CONDITIONS = tuple(c for c in CONDITIONS if c not in (1, 2))
+
+
+class _Writer:
+    """Writes the checked chunks, in order, in the session's transaction.
+
+    The main thread inserts the new providers, their conditions 1–2 and the chunk's
+    applications into a temporary table (executemany: binding each row's values needs
+    the GIL). A helper thread then moves the applications into their table and creates
+    conditions 3–9, each one INSERT … SELECT: the database maintains the indexes and
+    checks the foreign keys without holding the GIL, while the main thread checks the
+    next chunk. The two never use the connection at the same time."""
+
+    STAGE = "import_application_stage"
+
+    def __init__(self, session, now, last_provider_id: int, threaded: bool) -> None:
+        self.connection = session.connection()
+        self.now, self.last_provider_id = now, last_provider_id
+        self.provider_ids: dict[str, int] = {}
+        self.provider_rows: list[int] = []
+        self.application_rows: list[int] = []
+        self.checks = 0
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="import-writer") if threaded else None
+        self.pending: Future | None = None
+        staged = ", ".join(_STAGED_COLUMNS)
+        self.stage_table = Table(self.STAGE, MetaData(), *(
+            SAColumn(c.name, c.type) for c in Application.__table__.c if c.name in _STAGED_COLUMNS))
+        self.move_applications = text(
+            f"INSERT INTO application ({staged}, status_changed_at, created_at) "
+            f"SELECT {staged}, :now, :now FROM {self.STAGE}").bindparams(bindparam("now", type_=UTCDateTime()))
+        self.clear_stage = text(f"DELETE FROM {self.STAGE}")
+        conditions = " UNION ALL ".join(f"SELECT {c} AS n" for c in _OPEN_CONDITIONS)
+        self.open_checks = text(
+            "INSERT INTO qualificationcheck (provider_id, condition, outcome, evidence, recorded_by, recorded_at) "
+            f"SELECT p.id, c.n, 'unknown', '', NULL, :now FROM provider p CROSS JOIN ({conditions}) c "
+            "WHERE p.id > :low AND p.id <= :high ORDER BY p.id, c.n"
+        ).bindparams(bindparam("now", type_=UTCDateTime()))
+
+    def __enter__(self) -> _Writer:
+        # Part of the transaction: gone again on rollback, dropped before commit.
+        self.connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {self.STAGE} AS SELECT {', '.join(_STAGED_COLUMNS)} "
+            "FROM application WHERE 1 = 0")
+        return self
+
+    def __exit__(self, exc_type, _exc, _tb) -> None:
+        try:
+            self._wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+        if exc_type is None:
+            self.connection.exec_driver_sql(f"DROP TABLE {self.STAGE}")
+
+    def _wait(self) -> None:
+        """Until the helper is done with the connection; its failure is raised here."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def put(self, batch: _Batch) -> None:
+        self._wait()
+        connection = self.connection
+        low = high = self.last_provider_id
+        if batch.providers:
+            insert_rows(connection, Provider.__table__, _PROVIDER_COLUMNS, batch.providers)
+            new = connection.execute(select(Provider.ubn, Provider.id).where(Provider.id > low)).all()
+            self.provider_ids.update(new)
+            high = self.last_provider_id = max(pid for _, pid in new)
+            self.provider_rows.extend(batch.provider_rows)
+            computed = _computed_checks(batch.providers, self.provider_ids, self.now)
+            insert_rows(connection, QualificationCheck.__table__, _CHECK_COLUMNS, computed)
+            self.checks += len(computed) + len(new) * len(_OPEN_CONDITIONS)
+        if batch.application_rows:
+            ids = self.provider_ids
+            columns = batch.applications
+            refs = [ids[ref] if ref.__class__ is str else ref for ref in batch.provider_refs]
+            rows = list(zip(columns["application_no"], columns["batch_id"], refs, columns["solution_name"],
+                            columns["category"], columns["price"], columns["term_months"],
+                            columns["renewal_offer"], columns["video_url"], columns["video_seconds"],
+                            columns["submitted_at"], columns["status"], columns["status_reason"]))
+            insert_rows(connection, self.stage_table, _STAGED_COLUMNS, rows)
+            self.application_rows.extend(batch.application_rows)
+        if high > low or batch.application_rows:
+            if self.pool is None:
+                self._move(low, high, bool(batch.application_rows))
+            else:
+                self.pending = self.pool.submit(self._move, low, high, bool(batch.application_rows))
+
+    def _move(self, low: int, high: int, applications: bool) -> None:
+        connection = self.connection
+        if high > low:
+            connection.execute(self.open_checks, {"now": self.now, "low": low, "high": high})
+        if applications:
+            connection.execute(self.move_applications, {"now": self.now})
+            connection.execute(self.clear_stage)
+
+
+_ITEMS_AT = _PROVIDER_COLUMNS.index("business_items")
+_CAPITAL_AT = _PROVIDER_COLUMNS.index("paid_in_capital")
+
+
+def _computed_checks(providers: list[tuple], ids: dict[str, int], now) -> list[tuple]:
+    """The QualificationCheck rows of conditions 1–2 of each new provider, computed as
+    office_tui.eligibility.refresh_computed_checks computes them (3–9 start unknown)."""
+    rows = []
+    for provider in providers:
+        provider_id = ids[provider[0]]
+        computed = computed_conditions(SimpleNamespace(business_items=provider[_ITEMS_AT],
+                                                       paid_in_capital=provider[_CAPITAL_AT]))
+        for condition, (met, evidence) in sorted(computed.items()):
+            rows.append((provider_id, condition, "met" if met else "unmet", evidence, None, now))
+    return rows
 
 
 def _ranges(numbers: Sequence[int]) -> str:
@@ -305,187 +574,73 @@ def _ranges(numbers: Sequence[int]) -> str:
             previous = n
             continue
         if start is not None:
-            parts.append(f"{start}" if start == previous else f"{start}-{previous}")
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
         start = previous = n
     if start is not None:
-        parts.append(f"{start}" if start == previous else f"{start}-{previous}")
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
     return ",".join(parts)
 
 
-class _Progress:
-    def __init__(self, callback: Progress | None) -> None:
-        self.callback, self.last, self.total = callback, 0.0, 1
+def _audit(session, writer: _Writer, file_name: str, first_application_id: int) -> None:
+    """One bulk entry per table written, naming the file, the rows and the ids made."""
+    connection = session.connection()
+    if writer.provider_rows:
+        ids = _ranges(sorted(writer.provider_ids.values()))
+        audit.record_bulk(session, Provider.__table__.name, len(writer.provider_rows),
+                          f"{file_name} rows {_ranges(writer.provider_rows)} → provider id {ids}")
+        audit.record_bulk(session, QualificationCheck.__table__.name, writer.checks,
+                          f"{file_name}: conditions 1-9 of new provider id {ids}")
+    if writer.application_rows:
+        made = connection.execute(select(Application.id).where(Application.id > first_application_id)).scalars()
+        audit.record_bulk(session, Application.__table__.name, len(writer.application_rows),
+                          f"{file_name} rows {_ranges(writer.application_rows)} → application id {_ranges(list(made))}")
 
-    def __call__(self, done: int, total: int | None = None, force: bool = False) -> None:
-        if total is not None:
-            self.total = max(total, 1)
+
+class _Progress:
+    def __init__(self, callback: Progress | None, total: int) -> None:
+        self.callback, self.total, self.last = callback, max(total, 1), 0.0
+
+    def __call__(self, done: int, force: bool = False) -> None:
         if self.callback is None:
             return
         now = time.monotonic()
         if force or now - self.last >= PROGRESS_EVERY:
             self.last = now
-            self.callback(min(done, self.total), self.total)
+            self.total = max(self.total, done)
+            self.callback(done, self.total)
 
 
 def import_applications(engine: Engine, actor, path: str | Path, progress: Progress | None = None) -> ImportReport:
-    """Import the applications in ``path`` (xlsx or csv). A problem with the file as a
-    whole raises ImportFileError (nothing imported); a bad row is reported and skipped."""
+    """Import the applications in ``path`` (.xlsx or .csv). A problem with the file as a
+    whole (unreadable, a required column missing) raises ImportFileError and nothing is
+    imported; a bad row is reported and left out. ``progress(done, total)`` counts rows."""
     path = Path(path)
-    table = read_table(path, APPLICATIONS)
-    report = ImportReport(file=path.name, unknown_columns=list(table.unknown_columns))
-    step = _Progress(progress)
-    total_rows = len(table)
-    step(0, 2 * total_rows, force=True)
-    with write_session(engine, actor, reason=f"import applications {path.name}") as session:
-        stored = _load(session)
-        plan = _check(table, stored, report, step)
-        step(total_rows, total_rows + len(plan.applications), force=True)
-        if plan.applications:
-            _write(session, plan, path.name, lambda n: step(total_rows + n))
-    step(step.total, force=True)
+    collecting = gc.isenabled()
+    gc.disable()  # a bulk load makes no cycles; the collector's passes over it cost a third
+    try:
+        return _import(engine, actor, path, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(engine: Engine, actor, path: Path, progress: Progress | None) -> ImportReport:
+    with open_sheet(path, APPLICATIONS) as sheet:
+        report = ImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
+        step = _Progress(progress, sheet.estimated_rows)
+        step(0, force=True)
+        done = 0
+        with write_session(engine, actor, reason=f"import applications {path.name}") as session:
+            stored = _load(session)
+            first_application_id = session.connection().execute(select(func.max(Application.id))).scalar() or 0
+            now = now_utc()
+            checker = _Checker(stored, sheet, report, now)
+            with _Writer(session, now, stored.last_provider_id, THREADED) as writer:
+                for chunk in sheet.chunks():
+                    writer.put(checker.check(chunk))
+                    done += len(chunk.numbers)
+                    step(done)
+            _audit(session, writer, path.name, first_application_id)
+    step(done, force=True)
+    report.rejected.sort(key=lambda error: error.row)
     return report
-
-
-@dataclass
-class _Plan:
-    providers: list[tuple] = field(default_factory=list)  # rows for the provider table
-    provider_rows: list[int] = field(default_factory=list)  # their spreadsheet rows
-    applications: list[list] = field(default_factory=list)  # provider_id may still be a UBN
-    application_rows: list[int] = field(default_factory=list)
-
-
-def _parsers(stored: _Stored) -> dict[str, tuple[Callable, bool, Any, bool]]:
-    """field → (parse, required, default, repeats)."""
-    required = {c.field for c in APPLICATIONS.columns if c.required}
-    parsers: dict[str, tuple[Callable, bool, Any, bool]] = {name: (_text, name in required, "", name not in (
-        "solution_name", "video_url")) for name in _TEXT_FIELDS}
-    parsers.update({
-        "batch": (_batch_parser(stored.batches), True, None, True),
-        "application_no": (_application_no, True, "", False),
-        "ubn": (parse_ubn, True, "", True),
-        "business_items": (_business_items, True, "", True),
-        "registered_on": (f.parse_date, False, None, True),
-        "paid_in_capital": (f.parse_money, True, 0, True),
-        "intro": (_intro, False, "", True),
-        "capacity": (_capacity, False, "", True),
-        "top_qualified": (f.parse_bool, False, False, True),
-        "category": (_category_parser(), True, "", True),
-        "price": (f.parse_money, True, 0, True),
-        "term_months": (_term, True, 12, True),
-        "video_seconds": (f.parse_seconds, False, None, True),
-        "submitted_at": (f.parse_datetime, True, None, False),
-    })
-    return parsers
-
-
-def _check(table: Table, stored: _Stored, report: ImportReport, step: _Progress) -> _Plan:
-    n = len(table)
-    parsers = _parsers(stored)
-    columns: dict[str, list] = {}
-    problems: dict[int, list[tuple[str, FieldError]]] = {}
-    for name, (parse, required, default, repeats) in parsers.items():
-        values, bad = _parse_column(table.column(name), parse, required, default, repeats)
-        columns[name] = values
-        for index in bad:
-            problems.setdefault(index, []).append((name, values[index]))
-    step(n // 2)
-
-    numbers = table.row_numbers
-    now = now_utc()
-    plan = _Plan()
-    seen: dict[str, int] = {}  # application_no → first row with it
-    known = dict(stored.providers)  # ubn → (id or None for one new in this file, name_key)
-    header = table.header
-    rejected = report.rejected
-    c = columns
-    app_no_col, ubn_col, name_col, batch_col = c["application_no"], c["ubn"], c["company_name"], c["batch"]
-    provider_cols = [c[name] for name in _PROVIDER_FIELDS]
-    for i in range(n):
-        if i % 2000 == 0:
-            step(n // 2 + i // 2)
-        row = numbers[i]
-        application_no = app_no_col[i]
-        if application_no.__class__ is str and application_no:
-            first = seen.setdefault(application_no, row)
-        else:
-            first = row
-        if i in problems:
-            rejected.extend(RowError(row, header(name), describe(error)) for name, error in problems[i])
-            continue
-        if first != row:
-            rejected.append(RowError(row, header("application_no"),
-                                     t("import.row.duplicate_in_file", number=application_no, first=first)))
-            continue
-        ubn, company = ubn_col[i], name_col[i]
-        company_key = name_key(company)
-        batch = batch_col[i]
-        submitted = c["submitted_at"][i]
-        existing = stored.applications.get(application_no)
-        if existing is not None:
-            mine = (batch.id, ubn, company_key, c["solution_name"][i], c["category"][i], c["price"][i],
-                    c["term_months"][i], c["renewal_offer"][i], c["video_url"][i], c["video_seconds"][i],
-                    submitted)
-            if mine == existing:
-                report.unchanged.append(row)
-            else:
-                rejected.append(RowError(row, header("application_no"),
-                                         t("import.row.duplicate_in_db", number=application_no)))
-            continue
-        provider = known.get(ubn)
-        if provider is None:
-            known[ubn] = (None, company_key)
-            plan.providers.append((ubn, company, *(col[i] for col in provider_cols[:-1]), "", "",
-                                   provider_cols[-1][i], now))
-            plan.provider_rows.append(row)
-            provider_id: Any = ubn
-        elif provider[1] != company_key:
-            rejected.append(RowError(row, header("ubn"), describe(DuplicateProvider(ubn))))
-            continue
-        else:
-            provider_id = provider[0] if provider[0] is not None else ubn
-        status, reason = status_on_arrival(batch, submitted)
-        plan.applications.append([application_no, batch.id, provider_id, c["solution_name"][i], c["category"][i],
-                                  c["price"][i], c["term_months"][i], c["renewal_offer"][i], c["video_url"][i],
-                                  c["video_seconds"][i], submitted, status, reason, now, now])
-        plan.application_rows.append(row)
-    report.accepted = list(plan.application_rows)
-    rejected.sort(key=lambda e: e.row)
-    return plan
-
-
-def _write(session, plan: _Plan, file_name: str, on_rows: Callable[[int], None]) -> None:
-    connection = session.connection()
-    provider_table, check_table = Provider.__table__, QualificationCheck.__table__
-    application_table = Application.__table__
-    if plan.providers:
-        before = connection.execute(select(Provider.id).order_by(Provider.id.desc()).limit(1)).scalar() or 0
-        insert_rows(connection, provider_table, _PROVIDER_COLUMNS, plan.providers)
-        new_ids = dict(connection.execute(select(Provider.ubn, Provider.id).where(Provider.id > before)))
-        checks = []
-        now = plan.providers[0][-1]
-        items_at = _PROVIDER_COLUMNS.index("business_items")
-        capital_at = _PROVIDER_COLUMNS.index("paid_in_capital")
-        for provider in plan.providers:
-            provider_id = new_ids[provider[0]]
-            computed = computed_conditions(SimpleNamespace(business_items=provider[items_at],
-                                                           paid_in_capital=provider[capital_at]))
-            for condition in CONDITIONS:
-                if condition in computed:
-                    met, evidence = computed[condition]
-                    checks.append((provider_id, condition, "met" if met else "unmet", evidence, None, now))
-                else:
-                    checks.append((provider_id, condition, "unknown", "", None, now))
-        insert_rows(connection, check_table, _CHECK_COLUMNS, checks)
-        ids = sorted(new_ids.values())
-        audit.record_bulk(session, provider_table.name, len(plan.providers),
-                          f"{file_name} rows {_ranges(plan.provider_rows)} → provider id {_ranges(ids)}")
-        audit.record_bulk(session, check_table.name, len(checks),
-                          f"{file_name}: conditions 1-9 of provider id {_ranges(ids)}")
-        for application in plan.applications:
-            if application[2].__class__ is str:
-                application[2] = new_ids[application[2]]
-    before = connection.execute(select(Application.id).order_by(Application.id.desc()).limit(1)).scalar() or 0
-    insert_rows(connection, application_table, _APPLICATION_COLUMNS, plan.applications, on_chunk=on_rows)
-    ids = connection.execute(select(Application.id).where(Application.id > before)).scalars().all()
-    audit.record_bulk(session, application_table.name, len(plan.applications),
-                      f"{file_name} rows {_ranges(plan.application_rows)} → application id {_ranges(ids)}")

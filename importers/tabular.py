@@ -7,21 +7,26 @@ further headers it answers to (a rubric criterion's code and label, say). Header
 whatever their case, width (full-width letters) and spacing; column order is free.
 Unknown columns are reported, a missing required column fails the whole file.
 
-Whatever goes wrong with the file itself comes out as one :class:`ImportFileError` in
-the interface language, never as a traceback.
+:func:`open_sheet` reads and maps the header; the data rows are then read as they are
+asked for, once: as dicts (:meth:`Sheet.rows`) or, for big files, as chunks of columns
+(:meth:`Sheet.chunks`). A csv is streamed, so a log of millions of rows never sits in
+memory whole. Whatever goes wrong with the file itself comes out as one
+:class:`ImportFileError` in the interface language, never as a traceback.
 
-Also here: :func:`insert_rows`, the bulk write every importer shares (Core executemany in
+Also here: :func:`insert_rows`, the bulk write every importer shares (executemany in
 chunks, no ORM objects).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,6 +36,7 @@ from sqlalchemy import insert
 from office_tui.errors import OfficeError
 
 SUFFIXES = (".xlsx", ".csv")
+CHUNK_ROWS = 4096
 
 
 class ImportFileError(OfficeError):
@@ -45,11 +51,9 @@ class Column:
     header: str  # Chinese header, as the template writes it
     alias: str  # English alias
     required: bool = False  # the column must be there and every row must fill it
-    also: tuple[str, ...] = ()  # further headers it answers to (criterion codes …)
-
-    @property
-    def help_key(self) -> str:
-        return f"import.col.{self.field}"
+    also: tuple[str, ...] = ()  # further headers it answers to (a criterion's code …)
+    help: str = ""  # i18n key of its note in the template (default import.col.<kind>.<field>)
+    help_params: tuple[tuple[str, str], ...] = ()
 
 
 def header_key(text: str) -> str:
@@ -86,6 +90,9 @@ class Layout:
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
 
+    def help_key(self, column: Column) -> str:
+        return column.help or f"import.col.{self.kind.replace('-', '_')}.{column.field}"
+
 
 class Row(NamedTuple):
     """One data row: its spreadsheet row number (the header is row 1) and its cells
@@ -95,97 +102,15 @@ class Row(NamedTuple):
     values: dict[str, Any]
 
 
-@dataclass
-class Table:
-    """A sheet read against a layout. Cells are as the reader gave them (see
-    importers.fields); completely empty rows are left out."""
+class Chunk(NamedTuple):
+    """Consecutive data rows as columns: ``columns[field][k]`` is the cell of the row
+    numbered ``numbers[k]``; a field whose column the file lacks is all None."""
 
-    path: Path
-    layout: Layout
-    headers: dict[str, str]  # field → header text as the file has it
-    positions: dict[str, int]  # field → column index
-    unknown_columns: list[str]
-    missing: list[str]  # required fields the file has no column for
-    row_numbers: list[int] = field(default_factory=list)
-    cells: list[list[Any]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.row_numbers)
-
-    def header(self, name: str) -> str:
-        """The header of ``name`` as the file writes it (the template's when absent)."""
-        return self.headers.get(name) or self.layout.column(name).header
-
-    def column(self, name: str) -> list[Any]:
-        """The cells of one field, aligned with :attr:`row_numbers` (None if absent)."""
-        position = self.positions.get(name)
-        if position is None:
-            return [None] * len(self.cells)
-        return [row[position] for row in self.cells]
-
-    def rows(self) -> Iterator[Row]:
-        fields = list(self.positions)
-        indices = list(self.positions.values())
-        for number, cells in zip(self.row_numbers, self.cells):
-            yield Row(number, dict(zip(fields, (cells[i] for i in indices))))
+    numbers: list[int]
+    columns: dict[str, Sequence[Any]]
 
 
-# -- reading the file ----------------------------------------------------------------
-
-
-def _failure(error: BaseException) -> bool:
-    """A reader's failure on a bad file (pyo3 panics derive from BaseException)."""
-    return not isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook, PasswordError
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        try:
-            # skip_empty_area=False keeps row 1 as row 1 even when it is blank.
-            return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        finally:
-            workbook.close()
-    except PasswordError:
-        raise ImportFileError("import.file.password", name=path.name) from None
-    except BaseException as error:
-        if not _failure(error):
-            raise
-        raise ImportFileError("import.file.unreadable_xlsx", name=path.name) from None
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except UnicodeDecodeError:
-        raise ImportFileError("import.file.not_utf8", name=path.name) from None
-    except csv.Error:
-        raise ImportFileError("import.file.unreadable_csv", name=path.name) from None
-    width = max(map(len, rows), default=0)
-    for row in rows:
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-    return rows
-
-
-def read_cells(path: str | Path) -> list[list[Any]]:
-    """Every row of the file's first sheet, row 1 first; raises ImportFileError."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ImportFileError("import.file.unsupported", name=path.name)
-    if not path.is_file():
-        raise ImportFileError("import.file.not_found", path=str(path))
-    try:
-        return _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
-    except OSError as error:
-        raise ImportFileError("import.file.os_error", name=path.name, detail=error.strerror or str(error)) from None
-
-
-def _blank_row(row: list[Any]) -> bool:
+def _blank(row: Sequence[Any]) -> bool:
     for value in row:
         if value.__class__ is str:
             if value and not value.isspace():
@@ -195,40 +120,172 @@ def _blank_row(row: list[Any]) -> bool:
     return True
 
 
-def read_table(path: str | Path, layout: Layout, *, require: bool = True) -> Table:
-    """Read ``path`` against ``layout``. With ``require`` (the default) a file that lacks
-    a required column raises ImportFileError naming them: nothing is imported."""
+class Sheet:
+    """An import file opened against a layout: header read and mapped, data rows read
+    as they are asked for (once). Cells are as the reader gave them (importers.fields
+    reads them); completely empty rows are left out, row numbers are the sheet's."""
+
+    def __init__(self, path: Path, layout: Layout, header: Sequence[Any], rows: Iterator[Sequence[Any]],
+                 estimated_rows: int, close: Callable[[], None] = lambda: None) -> None:
+        self.path, self.layout = path, layout
+        self.headers: dict[str, str] = {}  # field → header text as the file has it
+        self.positions: dict[str, int] = {}  # field → column index
+        self.unknown_columns: list[str] = []
+        self.estimated_rows = estimated_rows  # data rows, at most (blank ones included)
+        self._rows, self._close = rows, close
+        lookup = layout.lookup
+        for index, value in enumerate(header):
+            text = "" if value is None else str(value).strip()
+            if not text:
+                continue  # an unnamed column (often just formatting) holds no data we know
+            name = lookup.get(header_key(text))
+            if name is None:
+                self.unknown_columns.append(text)
+            elif name in self.headers:
+                raise ImportFileError("import.file.duplicate_column", name=path.name,
+                                      first=self.headers[name], second=text)
+            else:
+                self.headers[name], self.positions[name] = text, index
+        self.width = len(header)
+        self.missing = [c.field for c in layout.columns if c.required and c.field not in self.positions]
+
+    def __enter__(self) -> Sheet:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        close, self._close = self._close, lambda: None
+        close()
+
+    def header(self, name: str) -> str:
+        """The header of ``name`` as the file writes it (the template's when absent)."""
+        return self.headers.get(name) or self.layout.column(name).header
+
+    def _blocks(self, size: int) -> Iterator[tuple[int, list[Sequence[Any]]]]:
+        """(row number of the first, rows) ``size`` rows at a time, blank ones included."""
+        number = 2
+        try:
+            while True:
+                block = list(islice(self._rows, size))
+                if not block:
+                    return
+                yield number, block
+                number += len(block)
+        except UnicodeDecodeError:
+            raise ImportFileError("import.file.not_utf8", name=self.path.name) from None
+        except csv.Error:
+            raise ImportFileError("import.file.unreadable_csv", name=self.path.name) from None
+        finally:
+            self.close()
+
+    def rows(self) -> Iterator[Row]:
+        """The data rows as dicts keyed by field, with their row numbers."""
+        picked = list(self.positions.items())
+        for first, block in self._blocks(1024):
+            for number, row in enumerate(block, start=first):
+                if not _blank(row):
+                    width = len(row)
+                    yield Row(number, {name: row[i] if i < width else None for name, i in picked})
+
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+        """The data rows about ``size`` at a time, as columns (transposed at C speed)."""
+        width = self.width
+        for first, block in self._blocks(size):
+            numbers = range(first, first + len(block))
+            # any() is C; a row it finds empty, or whose first cell is blank text, is
+            # looked at closely (cells of spaces count as empty).
+            blank = [k for k, row in enumerate(block)
+                     if not any(row) or (row[0].__class__ is str and row[0].isspace() and _blank(row))]
+            if blank:
+                gone = set(k for k in blank if _blank(block[k]))
+                numbers = [n for k, n in enumerate(numbers) if k not in gone]
+                block = [row for k, row in enumerate(block) if k not in gone]
+                if not block:
+                    continue
+            if any(len(row) != width for row in block):  # csv rows shorter or longer than the header
+                block = [(list(row) + [None] * width)[:width] for row in block]
+            yield self._chunk(list(numbers), block)
+
+    def _chunk(self, numbers: list[int], block: list[Sequence[Any]]) -> Chunk:
+        transposed = list(zip(*block))
+        empty = [None] * len(numbers)
+        return Chunk(numbers, {c.field: transposed[self.positions[c.field]] if c.field in self.positions else empty
+                               for c in self.layout.columns})
+
+
+# -- opening the file ----------------------------------------------------------------
+
+
+def _failure(error: BaseException) -> bool:
+    """A reader's failure on a bad file (pyo3 panics derive from BaseException)."""
+    return not isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
+def _open_xlsx(path: Path) -> tuple[Iterator[Sequence[Any]], int, Callable[[], None]]:
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)  # parses the sheet (without holding the GIL)
+        # iter_rows starts at row 1 even when the used area starts lower, so row numbers
+        # are the sheet's (leading empty columns are left out, which changes nothing).
+        rows = sheet.iter_rows()
+        height = sheet.end[0] + 1 if sheet.end else 0
+    except PasswordError:
+        raise ImportFileError("import.file.password", name=path.name) from None
+    except BaseException as error:
+        if not _failure(error):
+            raise
+        raise ImportFileError("import.file.unreadable_xlsx", name=path.name) from None
+    return rows, height, workbook.close
+
+
+def _open_csv(path: Path) -> tuple[Iterator[Sequence[Any]], int, Callable[[], None]]:
+    with path.open("rb") as raw:
+        lines = sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
+    handle = io.open(path, encoding="utf-8-sig", newline="")
+    return csv.reader(handle), lines + 1, handle.close
+
+
+def open_sheet(path: str | Path, layout: Layout, *, require: bool = True) -> Sheet:
+    """Open ``path`` and map its header to ``layout``. With ``require`` (the default) a
+    file that lacks a required column raises ImportFileError naming them."""
     path = Path(path)
-    cells = read_cells(path)
-    if not cells or _blank_row(cells[0]):
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ImportFileError("import.file.unsupported", name=path.name)
+    if not path.is_file():
+        raise ImportFileError("import.file.not_found", path=str(path))
+    try:
+        rows, estimated, close = _open_xlsx(path) if suffix == ".xlsx" else _open_csv(path)
+    except OSError as error:
+        raise ImportFileError("import.file.os_error", name=path.name, detail=error.strerror or str(error)) from None
+    try:
+        header = next(rows, None)
+    except UnicodeDecodeError:
+        close()
+        raise ImportFileError("import.file.not_utf8", name=path.name) from None
+    except csv.Error:
+        close()
+        raise ImportFileError("import.file.unreadable_csv", name=path.name) from None
+    if header is None or _blank(header):
+        close()
         raise ImportFileError("import.file.no_header", name=path.name)
-    headers: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    lookup = layout.lookup
-    for index, value in enumerate(cells[0]):
-        text = "" if value is None else str(value).strip()
-        if not text:
-            continue  # an unnamed column (often just formatting) is not data
-        name = lookup.get(header_key(text))
-        if name is None:
-            unknown.append(text)
-        elif name in headers:
-            raise ImportFileError("import.file.duplicate_column", name=path.name,
-                                  first=headers[name], second=text)
-        else:
-            headers[name], positions[name] = text, index
-    missing = [c.field for c in layout.columns if c.required and c.field not in positions]
-    if missing and require:
+    try:
+        sheet = Sheet(path, layout, header, rows, max(estimated - 1, 0), close)
+    except ImportFileError:
+        close()
+        raise
+    if sheet.missing and require:
+        sheet.close()
         raise ImportFileError("import.file.missing_columns", name=path.name,
-                              columns="、".join(layout.column(name).header for name in missing))
-    table = Table(path, layout, headers, positions, unknown, missing)
-    numbers, kept = table.row_numbers, table.cells
-    for number, row in enumerate(cells[1:], start=2):
-        if not _blank_row(row):
-            numbers.append(number)
-            kept.append(row)
-    return table
+                              columns="、".join(layout.column(name).header for name in sheet.missing))
+    return sheet
+
+
+read_table = open_sheet  # the name the other importers were told about
 
 
 # -- writing rows --------------------------------------------------------------------
@@ -237,7 +294,7 @@ INSERT_CHUNK = 10_000
 
 
 def _sqlite_utc(value: datetime | None) -> str | None:
-    """What UTCDateTime binds on SQLite (naive UTC, microseconds), at C speed."""
+    """What UTCDateTime binds on SQLite (naive UTC with microseconds), at C speed."""
     if value is None:
         return None
     if value.tzinfo is not timezone.utc:
@@ -245,22 +302,17 @@ def _sqlite_utc(value: datetime | None) -> str | None:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def _binders(connection, table: SATable, columns: Sequence[str]) -> list[Callable | None]:
+def column_binder(dialect, column) -> Callable[[Any], Any] | None:
+    """How the driver is handed a value of ``column`` (None: as it is)."""
     from models.base import UTCDateTime
 
-    dialect = connection.dialect
-    binders: list[Callable | None] = []
-    for name in columns:
-        column_type = table.c[name].type
-        if dialect.name == "sqlite" and isinstance(column_type, UTCDateTime):
-            binders.append(_sqlite_utc)
-        else:
-            binders.append(column_type.dialect_impl(dialect).bind_processor(dialect))
-    return binders
+    if dialect.name == "sqlite" and isinstance(column.type, UTCDateTime):
+        return _sqlite_utc
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def execute_chunk(connection, statement, rows: list) -> None:
-    """One executemany; a seam for tests that make a chunk fail."""
+    """One executemany: a seam for tests that make a chunk fail."""
     if isinstance(statement, str):
         connection.exec_driver_sql(statement, rows)
     else:
@@ -268,41 +320,111 @@ def execute_chunk(connection, statement, rows: list) -> None:
 
 
 def insert_rows(connection, table: SATable, columns: Sequence[str], rows: Sequence[tuple],
-                on_chunk: Callable[[int], None] | None = None, chunk: int | None = None) -> None:
-    """INSERT ``rows`` (tuples in ``columns`` order) in chunks of executemany.
+                chunk: int | None = None) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order) by executemany, ``chunk`` at a time.
 
-    On drivers with positional parameters the statement goes to the driver directly with
-    the values bound the way the column types bind them (the per-row work of Core's
-    executemany is most of an import's time otherwise); on others through Core.
-    ``on_chunk(n)`` is called with the number of rows written after each chunk."""
+    On drivers with positional parameters the statement goes to the driver directly, each
+    distinct value bound once the way its column type binds it (Core's per-row work would
+    be most of an import's time otherwise); on others it goes through Core."""
+    if not rows:
+        return
     chunk = chunk or INSERT_CHUNK
     columns = list(columns)
-    paramstyle = connection.dialect.paramstyle
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(paramstyle)
-    binders = _binders(connection, table, columns)
-    bound = [(i, binder) for i, binder in enumerate(binders) if binder is not None]
-    quote = connection.dialect.identifier_preparer.quote
-    if marker is not None:
-        statement: Any = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-                          f"VALUES ({', '.join([marker] * len(columns))})")
+    dialect = connection.dialect
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    if marker is None:
+        statement: Any = insert(table)
+        prepared: Sequence = [dict(zip(columns, row)) for row in rows]
     else:
-        statement = insert(table)
-    done = 0
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        if marker is not None:
-            if bound:
-                part = [_bind(row, bound) for row in part]
-        else:
-            part = [dict(zip(columns, row)) for row in part]
-        execute_chunk(connection, statement, part)
-        done += len(part)
-        if on_chunk is not None:
-            on_chunk(done)
+        quote = dialect.identifier_preparer.quote
+        statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+                     f"VALUES ({', '.join([marker] * len(columns))})")
+        binders = [column_binder(dialect, table.c[name]) for name in columns]
+        prepared = rows
+        if any(binders):
+            values = list(zip(*rows))
+            for index, binder in enumerate(binders):
+                if binder is not None:
+                    bound = {value: binder(value) for value in dict.fromkeys(values[index])}
+                    values[index] = list(map(bound.__getitem__, values[index]))
+            prepared = list(zip(*values))
+    for start in range(0, len(prepared), chunk):
+        execute_chunk(connection, statement, list(prepared[start:start + chunk]))
 
 
-def _bind(row: tuple, bound: list[tuple[int, Callable]]) -> tuple:
-    values = list(row)
-    for index, binder in bound:
-        values[index] = binder(values[index])
-    return tuple(values)
+# -- layouts of the importers still to come (TEMPLATES.md) ---------------------------
+# The applications layout lives with its importer (importers.applications); these move
+# to theirs when they are written.
+
+REVIEWERS = Layout("reviewers", (
+    Column("reviewer_no", "委員編號", "reviewer_no", required=True),
+    Column("name", "姓名", "name", required=True),
+    Column("affiliation", "服務單位", "affiliation"),
+    Column("email", "Email", "email"),
+    Column("expertise", "專長", "expertise"),
+    Column("conflict_ubns", "迴避統編", "conflict_ubns"),
+))
+
+# DOMAIN.md A3, the default rubric; a batch's own rubric declares its own columns.
+CRITERIA = (
+    ("T1", "大量連線"), ("T2", "大量計算"), ("T3", "資源彈性調度"), ("T4", "服務不中斷"),
+    ("T5", "雲端負載機制"), ("T6", "資安風險"), ("T7", "資料自主權"), ("T8", "流量驗證與數據提供的合理性"),
+    ("T9", "教育訓練"), ("P1", "雲端解決方案對店家的適用性"), ("P2", "雲端解決方案行銷推廣能量"),
+    ("P3", "營運穩健"), ("P4", "服務能量"),
+)
+
+
+def scores_layout(criteria: Sequence[tuple[str, str]] = CRITERIA) -> Layout:
+    """評分: one column per criterion, headed by its code (the label is accepted too)."""
+    return Layout("scores", (
+        Column("application_no", "申請編號", "application_no", required=True),
+        Column("reviewer_no", "委員編號", "reviewer_no", required=True),
+        *(Column(code.lower(), code, code, required=True, also=(label, f"{code} {label}"),
+                 help="import.col.scores.criterion", help_params=(("code", code), ("label", label)))
+          for code, label in criteria),
+        Column("comment", "評語", "comment"),
+    ))
+
+
+SCORES = scores_layout()
+
+CLAIMS = Layout("claims", (
+    Column("claim_no", "請款編號", "claim_no", required=True),
+    Column("provider_ubn", "服務提供者統編", "provider_ubn", required=True),
+    Column("store_ubn", "店家統編", "store_ubn", required=True),
+    Column("store_name", "店家名稱", "store_name", required=True),
+    Column("industry", "行業別", "industry", required=True),
+    Column("application_no", "申請編號", "application_no", required=True),
+    Column("contract_start", "契約起日", "contract_start", required=True),
+    Column("contract_end", "契約迄日", "contract_end", required=True),
+    Column("contract_total", "契約總額", "contract_total", required=True),
+    Column("terminated_on", "終止日", "terminated_on"),
+    Column("invoice_no", "發票號碼", "invoice_no", required=True),
+    Column("invoice_date", "發票日期", "invoice_date", required=True),
+    Column("invoice_amount", "發票金額", "invoice_amount", required=True),
+    Column("withholding_amount", "扣繳憑單金額", "withholding_amount"),
+    Column("filed_on", "請款日期", "filed_on", required=True),
+    Column("declaration", "聲明書", "declaration"),
+    Column("receipt", "領據及總表", "receipt"),
+    Column("signed_contract", "契約", "signed_contract"),
+    Column("invoice_copy", "發票影本", "invoice_copy"),
+    Column("existing_customer", "既有客戶", "existing_customer"),
+))
+
+USAGE = Layout("usage", (
+    Column("store_ubn", "店家統編", "store_ubn", required=True),
+    Column("at", "時間", "at", required=True),
+    Column("event", "事件", "event"),
+))
+
+USAGE_DAILY = Layout("usage-daily", (
+    Column("store_ubn", "店家統編", "store_ubn", required=True),
+    Column("date", "日期", "date", required=True),
+    Column("count", "次數", "count", required=True),
+))
+
+PAST_RECIPIENTS = Layout("past-recipients", (
+    Column("store_ubn", "店家統編", "store_ubn", required=True),
+    Column("store_name", "店家名稱", "store_name"),
+    Column("programme", "計畫", "programme"),
+))

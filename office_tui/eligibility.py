@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from models import Application, CorrectionNotice, Document, Provider, QualificationCheck
@@ -94,7 +95,8 @@ def _young(provider: Provider, on: date) -> bool:
 
 
 def missing_documents(session: Session, application: Application) -> list[str]:
-    """Required kinds with no usable document: none read fine, or all marked deficient.
+    """Required kinds with no usable document: none read fine or accepted by staff, or
+    all marked deficient.
 
     Qualification documents may sit in any of the provider's application folders. A
     company under a year old may give its latest 營業稅申報書 (401) for the tax return."""
@@ -102,7 +104,9 @@ def missing_documents(session: Session, application: Application) -> list[str]:
     rows = session.exec(
         select(Document.application_id, Document.kind)
         .join(Application, Document.application_id == Application.id)
-        .where(Application.provider_id == provider.id, Document.status == "ok", Document.triage != "deficient")
+        .where(Application.provider_id == provider.id,
+               # read fine and not found wanting, or read by staff and accepted (a scan)
+               or_(and_(Document.status == "ok", Document.triage != "deficient"), Document.triage == "accepted"))
     ).all()
     own = {kind for app_id, kind in rows if app_id == application.id}
     providers = {kind for _, kind in rows}

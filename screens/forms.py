@@ -127,3 +127,51 @@ class ConditionScreen(FormScreen):
             self.query_one("#evidence", Input).focus()
             return
         self.dismiss(ConditionRecord(int(condition), str(outcome), evidence))
+
+
+class ReasonScreen(FormScreen):
+    """Ask for a required reason (e.g. why a document is deficient)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(placeholder=t("form.reason"), id="reason")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#reason")
+    def _done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.error(t("form.reason_required"))
+            return
+        self.dismiss(reason)
+
+
+class ChoiceScreen(FormScreen):
+    """Pick one of a few options."""
+
+    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text, self.options = title, options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Select(self.options, prompt=t("form.choose"), id="choice")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    def action_submit(self) -> None:
+        value = self.query_one("#choice", Select).value
+        if value is Select.NULL:
+            self.error(t("form.choose"))
+            return
+        self.dismiss(value)

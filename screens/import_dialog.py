@@ -44,9 +44,10 @@ def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
 
 def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
     from importers.documents import import_documents
+    from office_tui.triage import kind_label, status_label
 
     results = import_documents(engine, actor, path, progress=progress)
-    rows = [(r.file, r.application_no or "", t(f"doc.{r.kind}"), t(f"triage.status.{r.status}"),
+    rows = [(r.file, r.application_no or "", kind_label(r.kind), status_label(r.status),
              ", ".join(r.warnings), r.reason) for r in results]
     ok = sum(1 for r in results if r.status == "ok")
     summary = t("dialog.documents_summary", files=len(results), ok=ok, problems=len(results) - ok)

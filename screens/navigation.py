@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 # Workflows still to come, with the issue that brings each.
-PENDING = {"documents": 3, "notices": 4, "calendar": 4, "review": 5, "claims": 6, "usage": 6}
+PENDING = {"notices": 4, "calendar": 4, "review": 5, "claims": 6, "usage": 6}
 
 
 def open_workflow(app: App, name: str) -> None:
@@ -17,6 +17,10 @@ def open_workflow(app: App, name: str) -> None:
         from screens.lists import StoresScreen
 
         app.push_screen(StoresScreen())
+    elif name == "documents":
+        from screens.triage import TriageScreen
+
+        app.push_screen(TriageScreen())
     elif name == "settings":
         from screens.settings import SettingsScreen
 

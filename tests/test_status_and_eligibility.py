@@ -185,10 +185,15 @@ def test_missing_documents_follow_triage_and_the_401_rule(engine):
     provider, app = _setup(engine, registered=date(2021, 1, 15))  # under a year old at submission
     _add_documents(engine, app.id, ["vat_return_401", "tax_payment_proof", "application_form", "tech_spec"])
     _add_documents(engine, app.id, ["promo_plan"], triage="deficient")
-    _add_documents(engine, app.id, ["track_record"], status="no_text")
+    _add_documents(engine, app.id, ["track_record"], status="no_text", triage="pending")  # an unread scan
     with Session(engine) as s:
         missing = missing_documents(s, s.get(Application, app.id))
     assert missing == ["track_record", "promo_plan"]
+    with write_session(engine, STAFF) as s:  # staff read the scan on screen and accept it
+        scan = s.exec(select(Document).where(Document.kind == "track_record")).one()
+        scan.triage = "accepted"
+    with Session(engine) as s:
+        assert missing_documents(s, s.get(Application, app.id)) == ["promo_plan"]
 
 
 @pytest.mark.parametrize("seconds, deficient", [(None, True), (119, True), (120, False), (300, False), (301, True)])

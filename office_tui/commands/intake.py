@@ -127,6 +127,7 @@ def _import_applications(args) -> int:
 
 def _import_documents(args) -> int:
     from importers.documents import import_documents
+    from office_tui.triage import kind_label, status_label
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -134,9 +135,9 @@ def _import_documents(args) -> int:
     opened = office(args)
     results = import_documents(opened.engine, actor(opened), folder)
     if args.json:
-        json_out([r.to_json() for r in results])
+        json_out([r.as_json() for r in results])
         return EXIT_OK
-    rows = [(r.file, r.application_no or "", t(f"doc.{r.kind}"), t(f"triage.status.{r.status}"),
+    rows = [(r.file, r.application_no or "", kind_label(r.kind), status_label(r.status),
              ", ".join(r.warnings), r.reason) for r in results]
     print(table([t("col.file_name"), t("col.application_no"), t("col.kind"), t("col.doc_status"),
                  t("col.warnings"), t("col.reason")], rows))

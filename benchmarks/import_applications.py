@@ -1,0 +1,181 @@
+"""Benchmark: importing a 50,000-row applications xlsx vs just reading it.
+
+    .venv/bin/python benchmarks/import_applications.py [--rows 50000] [--runs 3] [--regenerate]
+
+Generates benchmarks/out/applications_50000.xlsx (realistic values: about 8,000 providers
+with 1–12 applications each, ROC and ISO dates, text and number cells, kept between runs),
+then measures, interleaved, median of ``--runs``:
+
+  reference  python-calamine reading the file (open, first sheet, to_python)
+  info       openpyxl read-only reading the file (iter_rows values_only)
+  measured   importers.applications.import_applications into a fresh, migrated SQLite
+             database holding the batches (database set-up not timed)
+
+Target: measured ≤ 1.5 × reference. Prints the figures and PASS/FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT))
+
+RATIO_MAX = 1.5
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    import openpyxl
+
+    from importers.applications import APPLICATIONS, CAPACITIES
+    from office_tui.demo import names
+    from office_tui.i18n import catalogue
+    from office_tui.programme import CATEGORIES
+    from office_tui.ubn import make_ubn
+
+    rng = random.Random(seed)
+    zh = catalogue("zh_TW")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("申請案")
+    sheet.append(APPLICATIONS.headers)
+    serial, provider_no = 0, 0
+    openings = {1: datetime(2021, 7, 1, 9), 2: datetime(2021, 9, 13, 9), 3: datetime(2021, 11, 15, 9)}
+    while serial < rows:
+        provider_no += 1
+        ubn = make_ubn(f"{rng.randrange(0, 9_999_999):07d}")
+        company = names.company(rng, provider_no)
+        items = "、".join(rng.sample(["I301010", "I301020", "I301030", "F401010", "F218010", "I103060"],
+                                    rng.randint(1, 3)))
+        registered = date(1990, 1, 1) + timedelta(days=rng.randint(0, 11_000))
+        registered_cell = (f"{registered.year - 1911:03d}/{registered.month:02d}/{registered.day:02d}"
+                           if provider_no % 2 else registered)
+        capital = rng.choice([500_000, 1_000_000, 3_000_000, 5_000_000, 10_000_000])
+        capital_cell = f"NT${capital:,}" if provider_no % 3 == 0 else capital
+        provider = [company, ubn, items, registered_cell, capital_cell,
+                    f"https://www.demo{provider_no:05d}.com.tw", names.address(rng, rng.choice(names.CITIES)),
+                    "提供中小型店家雲端解決方案，協助數位轉型，服務涵蓋收銀、會員與行銷。", rng.choice(CAPACITIES),
+                    names.person(rng), names.person(rng), f"contact@demo{provider_no:05d}.com.tw",
+                    f"09{rng.randint(10_000_000, 99_999_999)}", rng.choice(["是", "否", "否", "否"])]
+        for _ in range(rng.randint(1, 12)):
+            if serial >= rows:
+                break
+            serial += 1
+            batch = rng.choice((1, 2, 3))
+            code = CATEGORIES[rng.randrange(len(CATEGORIES))]
+            submitted = openings[batch] + timedelta(seconds=rng.randint(0, 7 * 86_400 + 8 * 3_600))
+            submitted_cell = (submitted if serial % 2 else
+                              f"{submitted.year - 1911}/{submitted.month:02d}/{submitted.day:02d} {submitted:%H:%M:%S}")
+            sheet.append([batch, f"C110-{batch}-{serial:05d}", *provider,
+                          rng.choice(names.SOLUTION_WORDS[code]) + f" {rng.randint(1, 9)}.0", zh[f"category.{code}"],
+                          rng.randrange(6_000, 60_001, 1_000), rng.choice([12, 12, 12, 24]),
+                          rng.choice(["", "續約九折", "續約免月費一個月"]), f"https://youtu.be/demo{serial:06d}",
+                          rng.choice([95, 150, 180, 240, 290, 330]), submitted_cell])
+    book.save(path)
+
+
+def read_calamine(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    rows = workbook.get_sheet_by_index(0).to_python()
+    workbook.close()
+    return len(rows)
+
+
+def read_openpyxl(path: Path) -> int:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    count = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    return count
+
+
+def fresh_database(folder: Path):
+    from datetime import time as clock
+
+    from office_tui.batches import save_batch
+    from office_tui.clock import OFFICE_TZ
+    from office_tui.db import make_engine
+    from office_tui.migrate import upgrade
+
+    path = folder / "import_bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    for number, opens in ((1, date(2021, 7, 1)), (2, date(2021, 9, 13)), (3, date(2021, 11, 15))):
+        save_batch(engine, None, number, opens, datetime.combine(opens + timedelta(days=7), clock(17), OFFICE_TZ))
+    return engine
+
+
+def run_import(path: Path) -> tuple[float, object]:
+    from importers.applications import import_applications
+
+    engine = fresh_database(OUT)
+    try:
+        start = time.perf_counter()
+        report = import_applications(engine, None, path)
+        return time.perf_counter() - start, report
+    finally:
+        engine.dispose()
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("OFFICE_TUI_DATA_DIR", str(OUT / "data"))
+    os.environ.setdefault("OFFICE_TUI_CONFIG", str(OUT / "config.toml"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"applications_{args.rows}.xlsx"
+    if args.regenerate or not path.exists():
+        print(f"generating {path.name} …", flush=True)
+        start = time.perf_counter()
+        generate(path, args.rows)
+        print(f"  {time.perf_counter() - start:.1f} s, {path.stat().st_size / 1e6:.1f} MB")
+
+    # Warm-up: imports, catalogues, the file in the page cache.
+    read_calamine(path)
+    calamine, opx, imports = [], [], []
+    report = None
+    for run in range(args.runs):
+        calamine.append(timed(read_calamine, path))
+        opx.append(timed(read_openpyxl, path))
+        seconds, report = run_import(path)
+        imports.append(seconds)
+        print(f"  run {run + 1}: calamine {calamine[-1]:.2f} s, openpyxl {opx[-1]:.2f} s, "
+              f"import {imports[-1]:.2f} s", flush=True)
+
+    ref, info, measured = (statistics.median(v) for v in (calamine, opx, imports))
+    ratio = measured / ref
+    print()
+    print(f"rows in file                      {args.rows:>8,}")
+    print(f"accepted / unchanged / rejected   {len(report.accepted):,} / {len(report.unchanged):,} / "
+          f"{len(report.rejected):,}")
+    print(f"python-calamine read (reference)  {ref:8.2f} s")
+    print(f"openpyxl read-only read (info)    {info:8.2f} s")
+    print(f"import_applications (measured)    {measured:8.2f} s")
+    verdict = "PASS" if ratio <= RATIO_MAX else "FAIL"
+    print(f"import / calamine read            {ratio:8.2f}×   target ≤ {RATIO_MAX}×   {verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
