@@ -17,6 +17,7 @@ Target: measured ≤ 1.5 × reference. Prints the figures and PASS/FAIL.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -121,12 +122,54 @@ def run_import(path: Path) -> tuple[float, object]:
     from importers.applications import import_applications
 
     engine = fresh_database(OUT)
+    gc.collect()
     try:
         start = time.perf_counter()
         report = import_applications(engine, None, path)
         return time.perf_counter() - start, report
     finally:
         engine.dispose()
+
+
+def breakdown(path: Path) -> dict[str, float]:
+    """Where an import's time goes: one more import, with the main steps timed."""
+    import importers.applications as module
+    import importers.tabular as tabular
+
+    spent: dict[str, float] = {}
+    patched = []
+
+    def wrap(owner, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed_call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        patched.append((owner, name, original))
+        setattr(owner, name, timed_call)
+
+    steps = [(tabular, "_open_xlsx", "open + calamine parse of the sheet"),
+             (module._Checker, "check", "checking the rows"),
+             (module._ColumnParser, "column", "  of which parsing the cells"),
+             (module._Writer, "put", "writing the rows"),
+             (tabular, "execute_chunk", "  of which SQLite executemany"),
+             (module, "_audit", "audit entries")]
+    for owner, name, label in steps:
+        spent[label] = 0.0
+        wrap(owner, name, label)
+    try:
+        seconds, _ = run_import(path)
+    finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+    spent["rest (reading rows, lookups, commit)"] = seconds - sum(
+        v for k, v in spent.items() if not k.startswith("  "))
+    spent["total"] = seconds
+    return spent
 
 
 def timed(fn, *args) -> float:
@@ -156,8 +199,11 @@ def main() -> int:
     calamine, opx, imports = [], [], []
     report = None
     for run in range(args.runs):
-        calamine.append(timed(read_calamine, path))
+        # openpyxl first: the reference and the import then run back to back, alike.
         opx.append(timed(read_openpyxl, path))
+        gc.collect()
+        calamine.append(timed(read_calamine, path))
+        gc.collect()
         seconds, report = run_import(path)
         imports.append(seconds)
         print(f"  run {run + 1}: calamine {calamine[-1]:.2f} s, openpyxl {opx[-1]:.2f} s, "
@@ -174,6 +220,10 @@ def main() -> int:
     print(f"import_applications (measured)    {measured:8.2f} s")
     verdict = "PASS" if ratio <= RATIO_MAX else "FAIL"
     print(f"import / calamine read            {ratio:8.2f}×   target ≤ {RATIO_MAX}×   {verdict}")
+    print()
+    print("where an import's time goes (one more run, instrumented):")
+    for label, seconds in breakdown(path).items():
+        print(f"  {label:38s} {seconds:6.2f} s")
     return 0 if verdict == "PASS" else 1
 
 

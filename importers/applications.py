@@ -11,13 +11,12 @@ under the same company name joins that provider; under another name it is refuse
 the programme's own 「公司統編(帳號)：…，已申請過！」. A new provider gets its nine
 qualification checks, conditions 1–2 computed from the row.
 
-Speed (50,000 rows in about the time python-calamine takes to read them): the sheet is
-read in chunks of columns, each column parsed once per distinct value (batch, category,
-a provider's registration data repeat on every row of it), the database asked once per
-lookup, and the rows written by executemany from a second thread while the next chunk is
-checked (SQLite does its work without holding the GIL). No ORM object per row, so each
-table written gets one ``bulk`` audit entry naming the file, its rows and the ids they
-became.
+Speed (benchmarks/import_applications.py: 50,000 rows): the sheet is read with
+python-calamine in chunks of columns, each column parsed once per distinct value (batch,
+category and a provider's registration data repeat on every row of it), the database
+asked once per lookup (batches, providers by UBN, stored applications), and the rows
+written by executemany in chunks. No ORM object per row, so each table written gets one
+``bulk`` audit entry naming the file, its rows and the ids they became.
 """
 
 from __future__ import annotations
@@ -27,19 +26,17 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Column as SAColumn
-from sqlalchemy import Engine, MetaData, Table, bindparam, func, select, text
+from sqlalchemy import Engine, bindparam, func, select, text
 
 from importers import fields as f
 from importers.fields import FieldError
-from importers.tabular import Chunk, Column, Layout, Sheet, insert_rows, open_sheet
+from importers.tabular import Chunk, Column, Layout, Sheet, insert_columns, insert_rows, open_sheet
 from models import Application, Batch, Provider, QualificationCheck
 from models.base import UTCDateTime
 from office_tui import audit
@@ -83,7 +80,6 @@ CAPACITIES = ("1~10", "11~100", "101~200", "201~300", "301~400", "401~500", "500
 INTRO_MAX = 300  # Provider.intro
 APPLICATION_NO_MAX = 32  # Application.application_no
 PROGRESS_EVERY = 0.1  # seconds between progress reports (each redraws the TUI's bar)
-THREADED = True  # write from a second thread while the next chunk is checked
 
 # Registration data a new provider is created from, in Provider column order.
 _PROVIDER_FIELDS = ("business_items", "registered_on", "paid_in_capital", "website", "address", "intro",
@@ -91,10 +87,6 @@ _PROVIDER_FIELDS = ("business_items", "registered_on", "paid_in_capital", "websi
 _PROVIDER_COLUMNS = ("ubn", "name", *_PROVIDER_FIELDS, "owner_title", "contact_phone", "created_at")
 _APPLICATION_FIELDS = ("application_no", "batch", "solution_name", "category", "price", "term_months",
                        "renewal_offer", "video_url", "video_seconds", "submitted_at")
-# What a chunk's applications are staged with (status_changed_at, created_at: the import's time).
-_STAGED_COLUMNS = ("application_no", "batch_id", "provider_id", "solution_name", "category", "price",
-                   "term_months", "renewal_offer", "video_url", "video_seconds", "submitted_at", "status",
-                   "status_reason")
 _CHECK_COLUMNS = ("provider_id", "condition", "outcome", "evidence", "recorded_by", "recorded_at")
 
 
@@ -140,6 +132,13 @@ class ImportReport:
     def summary(self) -> str:
         return t("import.summary", accepted=len(self.accepted), unchanged=len(self.unchanged),
                  rejected=len(self.rejected_rows))
+
+    def lines(self) -> list[str]:
+        """The report as staff read it: the summary, each problem, the unknown columns."""
+        lines = [self.summary(), *(str(error) for error in self.rejected)]
+        if self.unknown_columns:
+            lines.append(t("import.unknown_columns", columns="、".join(self.unknown_columns)))
+        return lines
 
 
 Progress = Callable[[int, int], None]
@@ -237,8 +236,8 @@ def _application_no(value: Any) -> str:
     return text
 
 
-def _batch_parser(batches: dict[int, Batch]) -> Callable[[Any], Batch]:
-    def parse(value: Any) -> Batch:
+def _batch_parser(batches: dict[int, SimpleNamespace]) -> Callable[[Any], SimpleNamespace]:
+    def parse(value: Any) -> SimpleNamespace:
         number = f.parse_int(value)
         batch = batches.get(number)
         if batch is None:
@@ -306,7 +305,7 @@ class _ColumnParser:
 
 @dataclass
 class _Stored:
-    batches: dict[int, Batch]  # number → batch
+    batches: dict[int, SimpleNamespace]  # number → id, number, closes_at
     providers: dict[str, tuple[int, str]]  # ubn → (id, name_key)
     applications: dict[str, tuple]  # application_no → the content a row is compared with
     last_provider_id: int
@@ -315,7 +314,9 @@ class _Stored:
 def _load(session) -> _Stored:
     """Everything rows are checked against, one query each."""
     connection = session.connection()
-    batches = {b.number: b for b in session.scalars(select(Batch))}
+    # Plain records: the check reads a batch's id and cutoff on every row.
+    batches = {b.number: SimpleNamespace(id=b.id, number=b.number, closes_at=b.closes_at)
+               for b in session.scalars(select(Batch))}
     providers = {ubn: (pid, name_key(name)) for pid, ubn, name in
                  connection.execute(select(Provider.id, Provider.ubn, Provider.name))}
     stored = connection.execute(
@@ -330,7 +331,7 @@ def _load(session) -> _Stored:
 
 
 @dataclass
-class _Batch:
+class _Checked:
     """Rows of one chunk to write: new providers (as rows) and applications (as columns;
     provider_ref is the provider's id, or its UBN while the provider is being created)."""
 
@@ -380,7 +381,7 @@ class _Checker:
         self.known: dict[str, tuple[int | None, str]] = dict(stored.providers)  # + new: (None, name_key)
         self.name_keys: dict[str, str] = {}
 
-    def check(self, chunk: Chunk) -> _Batch:
+    def check(self, chunk: Chunk) -> _Checked:
         numbers = chunk.numbers
         parsed: dict[str, list] = {}
         problems: dict[int, list[tuple[str, FieldError]]] = {}
@@ -394,7 +395,7 @@ class _Checker:
             if company.__class__ is str and company not in keys:
                 keys[company] = name_key(company)
 
-        out = _Batch()
+        out = _Checked()
         keep: list[int] = []
         refs = out.provider_refs
         rejected, header = self.report.rejected, self.header
@@ -454,33 +455,17 @@ _OPEN_CONDITIONS = tuple(c for c in CONDITIONS if c not in (1, 2))
 
 
 class _Writer:
-    """Writes the checked chunks, in order, in the session's transaction.
+    """Writes the checked chunks, in order, in the session's transaction: new providers
+    and their conditions 1–2 by executemany, conditions 3–9 by one INSERT … SELECT (no
+    row of them passes through Python), the applications by executemany."""
 
-    The main thread inserts the new providers, their conditions 1–2 and the chunk's
-    applications into a temporary table (executemany: binding each row's values needs
-    the GIL). A helper thread then moves the applications into their table and creates
-    conditions 3–9, each one INSERT … SELECT: the database maintains the indexes and
-    checks the foreign keys without holding the GIL, while the main thread checks the
-    next chunk. The two never use the connection at the same time."""
-
-    STAGE = "import_application_stage"
-
-    def __init__(self, session, now, last_provider_id: int, threaded: bool) -> None:
+    def __init__(self, session, now, last_provider_id: int) -> None:
         self.connection = session.connection()
         self.now, self.last_provider_id = now, last_provider_id
         self.provider_ids: dict[str, int] = {}
         self.provider_rows: list[int] = []
         self.application_rows: list[int] = []
         self.checks = 0
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="import-writer") if threaded else None
-        self.pending: Future | None = None
-        staged = ", ".join(_STAGED_COLUMNS)
-        self.stage_table = Table(self.STAGE, MetaData(), *(
-            SAColumn(c.name, c.type) for c in Application.__table__.c if c.name in _STAGED_COLUMNS))
-        self.move_applications = text(
-            f"INSERT INTO application ({staged}, status_changed_at, created_at) "
-            f"SELECT {staged}, :now, :now FROM {self.STAGE}").bindparams(bindparam("now", type_=UTCDateTime()))
-        self.clear_stage = text(f"DELETE FROM {self.STAGE}")
         conditions = " UNION ALL ".join(f"SELECT {c} AS n" for c in _OPEN_CONDITIONS)
         self.open_checks = text(
             "INSERT INTO qualificationcheck (provider_id, condition, outcome, evidence, recorded_by, recorded_at) "
@@ -488,33 +473,10 @@ class _Writer:
             "WHERE p.id > :low AND p.id <= :high ORDER BY p.id, c.n"
         ).bindparams(bindparam("now", type_=UTCDateTime()))
 
-    def __enter__(self) -> _Writer:
-        # Part of the transaction: gone again on rollback, dropped before commit.
-        self.connection.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {self.STAGE} AS SELECT {', '.join(_STAGED_COLUMNS)} "
-            "FROM application WHERE 1 = 0")
-        return self
-
-    def __exit__(self, exc_type, _exc, _tb) -> None:
-        try:
-            self._wait()
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True)
-        if exc_type is None:
-            self.connection.exec_driver_sql(f"DROP TABLE {self.STAGE}")
-
-    def _wait(self) -> None:
-        """Until the helper is done with the connection; its failure is raised here."""
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            pending.result()
-
-    def put(self, batch: _Batch) -> None:
-        self._wait()
+    def put(self, batch: _Checked) -> None:
         connection = self.connection
-        low = high = self.last_provider_id
         if batch.providers:
+            low = self.last_provider_id
             insert_rows(connection, Provider.__table__, _PROVIDER_COLUMNS, batch.providers)
             new = connection.execute(select(Provider.ubn, Provider.id).where(Provider.id > low)).all()
             self.provider_ids.update(new)
@@ -522,30 +484,15 @@ class _Writer:
             self.provider_rows.extend(batch.provider_rows)
             computed = _computed_checks(batch.providers, self.provider_ids, self.now)
             insert_rows(connection, QualificationCheck.__table__, _CHECK_COLUMNS, computed)
+            connection.execute(self.open_checks, {"now": self.now, "low": low, "high": high})
             self.checks += len(computed) + len(new) * len(_OPEN_CONDITIONS)
         if batch.application_rows:
             ids = self.provider_ids
-            columns = batch.applications
-            refs = [ids[ref] if ref.__class__ is str else ref for ref in batch.provider_refs]
-            rows = list(zip(columns["application_no"], columns["batch_id"], refs, columns["solution_name"],
-                            columns["category"], columns["price"], columns["term_months"],
-                            columns["renewal_offer"], columns["video_url"], columns["video_seconds"],
-                            columns["submitted_at"], columns["status"], columns["status_reason"]))
-            insert_rows(connection, self.stage_table, _STAGED_COLUMNS, rows)
+            columns = dict(batch.applications)
+            columns["provider_id"] = [ids[ref] if ref.__class__ is str else ref for ref in batch.provider_refs]
+            insert_columns(connection, Application.__table__, columns,
+                           same={"status_changed_at": self.now, "created_at": self.now})
             self.application_rows.extend(batch.application_rows)
-        if high > low or batch.application_rows:
-            if self.pool is None:
-                self._move(low, high, bool(batch.application_rows))
-            else:
-                self.pending = self.pool.submit(self._move, low, high, bool(batch.application_rows))
-
-    def _move(self, low: int, high: int, applications: bool) -> None:
-        connection = self.connection
-        if high > low:
-            connection.execute(self.open_checks, {"now": self.now, "low": low, "high": high})
-        if applications:
-            connection.execute(self.move_applications, {"now": self.now})
-            connection.execute(self.clear_stage)
 
 
 _ITEMS_AT = _PROVIDER_COLUMNS.index("business_items")
@@ -591,9 +538,9 @@ def _audit(session, writer: _Writer, file_name: str, first_application_id: int) 
         audit.record_bulk(session, QualificationCheck.__table__.name, writer.checks,
                           f"{file_name}: conditions 1-9 of new provider id {ids}")
     if writer.application_rows:
-        made = connection.execute(select(Application.id).where(Application.id > first_application_id)).scalars()
+        made = connection.execute(select(Application.id).where(Application.id > first_application_id)).scalars().all()
         audit.record_bulk(session, Application.__table__.name, len(writer.application_rows),
-                          f"{file_name} rows {_ranges(writer.application_rows)} → application id {_ranges(list(made))}")
+                          f"{file_name} rows {_ranges(writer.application_rows)} → application id {_ranges(made)}")
 
 
 class _Progress:
@@ -609,6 +556,11 @@ class _Progress:
             self.total = max(self.total, done)
             self.callback(done, self.total)
 
+    def finish(self, done: int) -> None:
+        """All rows read: the total was an estimate (blank rows count in it)."""
+        if self.callback is not None:
+            self.callback(done, max(done, 1))
+
 
 def import_applications(engine: Engine, actor, path: str | Path, progress: Progress | None = None) -> ImportReport:
     """Import the applications in ``path`` (.xlsx or .csv). A problem with the file as a
@@ -616,7 +568,7 @@ def import_applications(engine: Engine, actor, path: str | Path, progress: Progr
     imported; a bad row is reported and left out. ``progress(done, total)`` counts rows."""
     path = Path(path)
     collecting = gc.isenabled()
-    gc.disable()  # a bulk load makes no cycles; the collector's passes over it cost a third
+    gc.disable()  # a bulk load makes no reference cycles; collecting over its objects only costs time
     try:
         return _import(engine, actor, path, progress)
     finally:
@@ -635,12 +587,12 @@ def _import(engine: Engine, actor, path: Path, progress: Progress | None) -> Imp
             first_application_id = session.connection().execute(select(func.max(Application.id))).scalar() or 0
             now = now_utc()
             checker = _Checker(stored, sheet, report, now)
-            with _Writer(session, now, stored.last_provider_id, THREADED) as writer:
-                for chunk in sheet.chunks():
-                    writer.put(checker.check(chunk))
-                    done += len(chunk.numbers)
-                    step(done)
+            writer = _Writer(session, now, stored.last_provider_id)
+            for chunk in sheet.chunks():
+                writer.put(checker.check(chunk))
+                done += len(chunk.numbers)
+                step(done)
             _audit(session, writer, path.name, first_application_id)
-    step(done, force=True)
+    step.finish(done)
     report.rejected.sort(key=lambda error: error.row)
     return report

@@ -13,8 +13,10 @@ asked for, once: as dicts (:meth:`Sheet.rows`) or, for big files, as chunks of c
 memory whole. Whatever goes wrong with the file itself comes out as one
 :class:`ImportFileError` in the interface language, never as a traceback.
 
-Also here: :func:`insert_rows`, the bulk write every importer shares (executemany in
-chunks, no ORM objects).
+Also here: :func:`insert_rows` / :func:`insert_columns`, the bulk write every importer
+shares (executemany in chunks, no ORM objects; the caller records the ``bulk`` audit
+entry), and the column layouts of the importers still to come (reviewers, scores,
+claims, usage, past recipients), so that their templates exist already.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -195,9 +197,10 @@ class Sheet:
         for first, block in self._blocks(size):
             numbers = range(first, first + len(block))
             # any() is C; a row it finds empty, or whose first cell is blank text, is
-            # looked at closely (cells of spaces count as empty).
+            # looked at closely (cells of only spaces count as empty).
             blank = [k for k, row in enumerate(block)
-                     if not any(row) or (row[0].__class__ is str and row[0].isspace() and _blank(row))]
+                     if not any(row) or (row[0].__class__ is str and (not row[0] or row[0].isspace())
+                                         and _blank(row))]
             if blank:
                 gone = set(k for k in blank if _blank(block[k]))
                 numbers = [n for k, n in enumerate(numbers) if k not in gone]
@@ -285,9 +288,6 @@ def open_sheet(path: str | Path, layout: Layout, *, require: bool = True) -> She
     return sheet
 
 
-read_table = open_sheet  # the name the other importers were told about
-
-
 # -- writing rows --------------------------------------------------------------------
 
 INSERT_CHUNK = 10_000
@@ -298,8 +298,10 @@ def _sqlite_utc(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not timezone.utc:
+        if value.tzinfo is None:
+            return value.isoformat(" ", "microseconds")  # naive means UTC (as UTCDateTime has it)
         value = value.astimezone(timezone.utc)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat(" ", "microseconds")[:-6]  # without "+00:00"
 
 
 def column_binder(dialect, column) -> Callable[[Any], Any] | None:
@@ -321,33 +323,48 @@ def execute_chunk(connection, statement, rows: list) -> None:
 
 def insert_rows(connection, table: SATable, columns: Sequence[str], rows: Sequence[tuple],
                 chunk: int | None = None) -> None:
-    """INSERT ``rows`` (tuples in ``columns`` order) by executemany, ``chunk`` at a time.
+    """INSERT ``rows`` (tuples in ``columns`` order) by executemany, ``chunk`` at a time."""
+    if rows:
+        values = list(zip(*rows))
+        insert_columns(connection, table, dict(zip(columns, values)), chunk=chunk)
+
+
+def insert_columns(connection, table: SATable, columns: Mapping[str, Sequence[Any]],
+                   same: Mapping[str, Any] | None = None, chunk: int | None = None) -> None:
+    """INSERT rows given as columns (``columns[name][k]`` is row k's value; ``same``: a
+    value for every row) by executemany, ``chunk`` rows at a time.
 
     On drivers with positional parameters the statement goes to the driver directly, each
     distinct value bound once the way its column type binds it (Core's per-row work would
     be most of an import's time otherwise); on others it goes through Core."""
-    if not rows:
+    same = dict(same or {})
+    names = [*columns, *same]
+    count = len(next(iter(columns.values()))) if columns else 0
+    if not count:
         return
     chunk = chunk or INSERT_CHUNK
-    columns = list(columns)
     dialect = connection.dialect
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
     if marker is None:
         statement: Any = insert(table)
-        prepared: Sequence = [dict(zip(columns, row)) for row in rows]
+        data = [columns[name] if name in columns else repeat(same[name], count) for name in names]
+        prepared: Sequence = [dict(zip(names, row)) for row in zip(*data)]
     else:
         quote = dialect.identifier_preparer.quote
-        statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-                     f"VALUES ({', '.join([marker] * len(columns))})")
-        binders = [column_binder(dialect, table.c[name]) for name in columns]
-        prepared = rows
-        if any(binders):
-            values = list(zip(*rows))
-            for index, binder in enumerate(binders):
-                if binder is not None:
-                    bound = {value: binder(value) for value in dict.fromkeys(values[index])}
-                    values[index] = list(map(bound.__getitem__, values[index]))
-            prepared = list(zip(*values))
+        statement = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+                     f"VALUES ({', '.join([marker] * len(names))})")
+        data = []
+        for name in names:
+            binder = column_binder(dialect, table.c[name])
+            if name in same:
+                value = same[name]
+                data.append(repeat(binder(value) if binder else value, count))
+            elif binder is None:
+                data.append(columns[name])
+            else:
+                bound = {value: binder(value) for value in dict.fromkeys(columns[name])}
+                data.append(map(bound.__getitem__, columns[name]))
+        prepared = list(zip(*data))
     for start in range(0, len(prepared), chunk):
         execute_chunk(connection, statement, list(prepared[start:start + chunk]))
 

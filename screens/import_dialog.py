@@ -44,7 +44,8 @@ def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
 
 def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
     from importers.documents import import_documents
-    from office_tui.triage import kind_label, status_label
+    from office_tui.document_kinds import kind_label
+    from office_tui.document_reading import status_label
 
     results = import_documents(engine, actor, path, progress=progress)
     rows = [(r.file, r.application_no or "", kind_label(r.kind), status_label(r.status),

@@ -154,7 +154,8 @@ class TriageScreen(TranslatedBindings, Screen):
         self.app.push_screen(ReasonScreen(t("queue.deficient_title", file=self.facts.file_name)), given)
 
     def action_accept_as(self) -> None:
-        from office_tui.triage import KINDS, accept
+        from office_tui.document_kinds import KINDS
+        from office_tui.triage import accept
         from screens.forms import ChoiceScreen
 
         if self.facts is None:

@@ -151,7 +151,7 @@ async def test_login_screen_signs_in_a_demo_user(demo_url):
 
     app = make_app(demo_url, actor=None)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen" and bool(app.screen.query("#username")))
         await wait_for(pilot, lambda: app.screen.query_one("#username", Input).has_focus)
         await pilot.press(*"admin", "enter", *"wrong", "enter")
         await wait_for(pilot, lambda: "錯誤" in str(app.screen.query_one("#login-error").render()))
@@ -167,7 +167,8 @@ async def test_first_start_offers_demo_data_then_first_admin(db_url):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "DemoOfferScreen")
         await pilot.press("n")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen" and bool(app.screen.query("#username")))
+        await wait_for(pilot, lambda: app.screen.query_one("#username").has_focus)
         await pilot.press(*"chief", "enter", *"pw-1234", "enter", *"pw-1234", "enter")
         await wait_for(pilot, lambda: figures_loaded(app))
         assert app.actor.username == "chief" and app.actor.is_admin
@@ -180,7 +181,8 @@ async def test_first_start_loads_demo_data_on_yes(db_url):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "DemoOfferScreen")
         await pilot.press("y")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen", timeout=30)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen" and bool(app.screen.query("#username")),
+                       timeout=30)
         await wait_for(pilot, lambda: app.screen.query_one("#username").has_focus)
         await pilot.press(*"staff", "enter", *"demo", "enter")
         await wait_for(pilot, lambda: figures_loaded(app))

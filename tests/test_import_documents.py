@@ -147,7 +147,8 @@ def test_every_file_gets_its_status_kind_and_warnings(imported):
 
 
 def test_every_status_kind_and_warning_occurs(imported):
-    from office_tui.triage import KINDS, STATUSES, WARNINGS
+    from office_tui.document_kinds import KINDS
+    from office_tui.document_reading import STATUSES, WARNINGS
 
     statuses = {r.status for r in imported.values()}
     kinds = {r.kind for r in imported.values()}

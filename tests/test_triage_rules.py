@@ -14,28 +14,26 @@ from models import Application, AuditEntry, Document
 from office_tui.actor import Actor
 from office_tui.db import read_session, write_session
 from office_tui.i18n import catalogue
-from office_tui.triage import (
-    KINDS,
-    STATUSES,
-    TRIAGE_STATES,
-    WARNINGS,
-    TriageError,
-    accept,
+from office_tui.document_kinds import KINDS, classify, kind_from_name
+from office_tui.document_periods import (
     annual_years,
-    classify,
-    document_facts,
     find_dates,
     find_ubns,
-    kind_from_name,
     latest_annual_year,
     latest_vat_period,
-    mark_deficient,
     period_check,
-    queue,
-    read_pages,
-    skip,
-    text_quality,
     vat_periods,
+)
+from office_tui.document_reading import STATUSES, WARNINGS, read_pages
+from office_tui.document_text import text_quality
+from office_tui.triage import (
+    TRIAGE_STATES,
+    TriageError,
+    accept,
+    document_facts,
+    mark_deficient,
+    queue,
+    skip,
 )
 from pdfs import APPLICANT_UBN, FIRST, OTHER_UBN, SECOND
 
@@ -160,7 +158,7 @@ def test_find_ubns():
 
 
 def test_numbers_on_neighbouring_lines_stay_apart():
-    from office_tui.triage import compact
+    from office_tui.document_text import compact
 
     assert compact("統一編號 04193850\n113 年度") == "統一編號04193850 113年度"
     assert annual_years("統一編號 04193850\n113年度") == [2024]

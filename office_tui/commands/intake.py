@@ -127,7 +127,8 @@ def _import_applications(args) -> int:
 
 def _import_documents(args) -> int:
     from importers.documents import import_documents
-    from office_tui.triage import kind_label, status_label
+    from office_tui.document_kinds import kind_label
+    from office_tui.document_reading import status_label
 
     folder = Path(args.folder)
     if not folder.is_dir():

@@ -1,0 +1,104 @@
+"""The one way office-tui writes text into an .xlsx: as text, never as a formula.
+
+openpyxl stores any string that starts with ``=`` as a formula, so a company called
+「=HYPERLINK(…)」 would run in the ministry's Excel; OWASP (CSV/formula injection) also
+names ``+ - @``, tab, CR and LF at the start. Every string goes through :func:`set_text`:
+the cell is typed as a string and, when it starts with one of those, marked with Excel's
+quote prefix, so it stays text even when someone edits it. Numbers that are codes (UBNs
+such as 04595257, application numbers) are written as text too and keep their zeros.
+
+Column widths fit CJK text: an East Asian wide or full-width character counts as two.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+TEXT_FORMAT = "@"  # Excel's "Text" number format
+MIN_WIDTH, MAX_WIDTH, PADDING = 6, 60, 2
+
+
+def is_risky(text: str) -> bool:
+    """Would a spreadsheet read this string as a formula (or start one when edited)?"""
+    return text.startswith(RISKY_STARTS)
+
+
+def set_text(cell: Cell, value: object) -> Cell:
+    """Write ``value`` into ``cell`` as text, exactly as given (None → empty)."""
+    text = "" if value is None else str(value)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl typed a leading "=" as a formula ("f")
+    if is_risky(text):
+        cell.quotePrefix = True
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def set_value(cell: Cell, value: object, text: bool = False) -> Cell:
+    """Write a value of any type: strings (and anything when ``text``) as text; numbers,
+    dates and booleans as themselves; None as an empty cell."""
+    if value is None:
+        cell.value = None
+    elif text or isinstance(value, str) or not isinstance(value, (int, float, Decimal, date)):
+        set_text(cell, value)
+    else:
+        cell.value = value
+    return cell
+
+
+def write_row(sheet: Worksheet, row: int, values: Sequence[object], text_columns: Iterable[int] = ()) -> None:
+    """Write ``values`` into row ``row`` (1-based) from column A; the 0-based positions in
+    ``text_columns`` are written as text whatever their type (codes with leading zeros)."""
+    as_text = set(text_columns)
+    for index, value in enumerate(values):
+        set_value(sheet.cell(row=row, column=index + 1), value, text=index in as_text)
+
+
+def write_rows(sheet: Worksheet, rows: Iterable[Sequence[object]], start_row: int = 1,
+               text_columns: Iterable[int] = ()) -> int:
+    """Write ``rows`` from ``start_row`` on; returns the next free row."""
+    columns = tuple(text_columns)
+    row = start_row
+    for values in rows:
+        write_row(sheet, row, values, columns)
+        row += 1
+    return row
+
+
+def text_columns(sheet: Worksheet, positions: Iterable[int]) -> None:
+    """Format whole columns (0-based positions) as Text, so that what someone types into
+    an empty template (a UBN such as 04595257) keeps its leading zeros."""
+    for index in positions:
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+
+
+def display_width(value: object) -> int:
+    """How many columns ``value`` takes on screen: wide and full-width characters count 2."""
+    if value is None:
+        return 0
+    text = value if isinstance(value, str) else str(value)
+    longest = 0
+    for line in text.splitlines() or [""]:
+        width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+        longest = max(longest, width)
+    return longest
+
+
+def fit_columns(sheet: Worksheet, min_width: int = MIN_WIDTH, max_width: int = MAX_WIDTH) -> None:
+    """Set each column's width to its longest cell (CJK counted double), within limits."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = max(min_width, min(max_width, width + PADDING))
