@@ -53,7 +53,10 @@ def application_detail(engine: Engine, application_id: int) -> Detail | None:
             .where(m.CorrectionNotice.application_id == app.id).order_by(m.CorrectionNotice.notified_on)
         ).all()
         history = _history(s, "application", str(app.id))
+        from office_tui.document_kinds import kind_label
+        from office_tui.document_reading import status_label, warning_label
         from office_tui.eligibility import missing_documents, solution_deficiencies
+        from office_tui.triage import triage_label
         from office_tui.i18n import t
 
         to_correct = [t(f"deficiency.{code}") for code in solution_deficiencies(app)]
@@ -75,7 +78,9 @@ def application_detail(engine: Engine, application_id: int) -> Detail | None:
             "detail.checklist": (["col.condition", "col.outcome", "col.evidence"],
                                  [(("condition", c), ("outcome", o), e) for c, o, e in checks]),
             "detail.documents": (["col.file_name", "col.kind", "col.doc_status", "col.triage", "col.warnings"],
-                                 [tuple(r) for r in documents]),
+                                 [(name, kind_label(kind), status_label(status), triage_label(state),
+                                   "、".join(warning_label(w) for w in warnings.split(",") if w))
+                                  for name, kind, status, state, warnings in documents]),
             "detail.notices": (["col.notified_on", "col.due_on", "col.notice_status", "col.items"],
                                [(("date", a), ("date", b), ("notice", c), d) for a, b, c, d in notices]),
             "detail.history": (["col.at", "col.user", "col.action", "col.changes", "col.reason"],
