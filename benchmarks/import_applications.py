@@ -51,7 +51,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     openings = {1: datetime(2021, 7, 1, 9), 2: datetime(2021, 9, 13, 9), 3: datetime(2021, 11, 15, 9)}
     while serial < rows:
         provider_no += 1
-        ubn = make_ubn(f"{rng.randrange(0, 9_999_999):07d}")
+        ubn = make_ubn(f"{provider_no * 7919 % 10_000_000:07d}")  # 7919 is prime: all different
         company = names.company(rng, provider_no)
         items = "、".join(rng.sample(["I301010", "I301020", "I301030", "F401010", "F218010", "I103060"],
                                     rng.randint(1, 3)))
@@ -71,7 +71,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             serial += 1
             batch = rng.choice((1, 2, 3))
             code = CATEGORIES[rng.randrange(len(CATEGORIES))]
-            submitted = openings[batch] + timedelta(seconds=rng.randint(0, 7 * 86_400 + 8 * 3_600))
+            submitted = openings[batch] + timedelta(seconds=rng.randint(0, 7 * 86_400 + 9 * 3_600))  # a few late
             submitted_cell = (submitted if serial % 2 else
                               f"{submitted.year - 1911}/{submitted.month:02d}/{submitted.day:02d} {submitted:%H:%M:%S}")
             sheet.append([batch, f"C110-{batch}-{serial:05d}", *provider,
