@@ -39,10 +39,9 @@ def application_detail(engine: Engine, application_id: int) -> Detail | None:
             return None
         provider = s.get(m.Provider, app.provider_id)
         batch = s.get(m.Batch, app.batch_id)
-        checks = s.execute(
-            select(m.QualificationCheck.condition, m.QualificationCheck.outcome, m.QualificationCheck.evidence)
-            .where(m.QualificationCheck.provider_id == provider.id).order_by(m.QualificationCheck.condition)
-        ).all()
+        from office_tui.eligibility import checklist
+
+        checks = [(e.condition, e.outcome, e.evidence) for e in checklist(s, provider)]
         documents = s.execute(
             select(m.Document.file_name, m.Document.kind, m.Document.status, m.Document.triage, m.Document.warnings)
             .where(m.Document.application_id == app.id).order_by(m.Document.id)

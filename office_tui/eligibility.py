@@ -1,12 +1,13 @@
 """Who qualifies (DOMAIN.md A1): the nine conditions, the documents, the solution checks.
 
-Conditions 1 and 2 follow from the registration data and are computed; 3–9 staff record
-with their evidence. A provider already qualified under 攻頂計畫 need not attach the
+Conditions 1 and 2 follow from the registration data and are computed whenever they are
+read; 3–9 staff record with their evidence (QualificationCheck rows). A provider already qualified under 攻頂計畫 need not attach the
 qualification documents (一)–(四).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_
@@ -34,32 +35,43 @@ class ChecklistError(OfficeError):
 
 
 def business_items(provider: Provider) -> list[str]:
-    return [code for code in provider.business_items.replace("、", ",").split(",") if code.strip()]
+    return [code.strip() for code in provider.business_items.replace("、", ",").split(",") if code.strip()]
 
 
 def computed_conditions(provider: Provider) -> dict[int, tuple[bool, str]]:
     """Conditions the data decides: {condition: (met, evidence)}."""
     items = business_items(provider)
-    qualifying = [code for code in items if code.strip() in QUALIFYING_ITEMS]
+    qualifying = [code for code in items if code in QUALIFYING_ITEMS]
     return {
         1: (bool(qualifying), "、".join(qualifying) or "、".join(items)),
         2: (provider.paid_in_capital >= MIN_CAPITAL, f"NT${provider.paid_in_capital:,}"),
     }
 
 
-def refresh_computed_checks(session: Session, provider: Provider) -> None:
-    """Make sure the provider has all nine rows, with 1–2 computed from the data."""
-    existing = {c.condition: c for c in session.exec(
+@dataclass(frozen=True)
+class ChecklistEntry:
+    condition: int
+    outcome: str  # met / unmet / unknown
+    evidence: str
+    computed: bool  # decided by the registration data, not recorded by staff
+
+
+def checklist(session: Session, provider: Provider) -> list[ChecklistEntry]:
+    """The nine conditions: 1–2 computed from the data now (never stored, so never
+    stale), 3–9 as staff recorded them (unknown until they do)."""
+    recorded = {c.condition: c for c in session.exec(
         select(QualificationCheck).where(QualificationCheck.provider_id == provider.id))}
-    computed = computed_conditions(provider)
+    entries = []
     for condition in CONDITIONS:
-        check = existing.get(condition) or QualificationCheck(provider_id=provider.id, condition=condition)
-        if condition in computed:
-            met, evidence = computed[condition]
-            outcome = "met" if met else "unmet"
-            if (check.outcome, check.evidence) != (outcome, evidence):
-                check.outcome, check.evidence, check.recorded_at = outcome, evidence, now_utc()
-        session.add(check)
+        if condition in COMPUTED_CONDITIONS:
+            met, evidence = computed_conditions(provider)[condition]
+            entries.append(ChecklistEntry(condition, "met" if met else "unmet", evidence, True))
+        elif condition in recorded:
+            check = recorded[condition]
+            entries.append(ChecklistEntry(condition, check.outcome, check.evidence, False))
+        else:
+            entries.append(ChecklistEntry(condition, "unknown", "", False))
+    return entries
 
 
 def record_condition(session: Session, provider: Provider, condition: int, outcome: str, evidence: str,
@@ -73,10 +85,9 @@ def record_condition(session: Session, provider: Provider, condition: int, outco
         raise ChecklistError("checklist.bad_outcome", outcome=outcome)
     if outcome == "met" and not evidence.strip():
         raise ChecklistError("checklist.evidence_required", condition=condition)
-    refresh_computed_checks(session, provider)
-    session.flush()
     check = session.exec(select(QualificationCheck).where(
-        QualificationCheck.provider_id == provider.id, QualificationCheck.condition == condition)).one()
+        QualificationCheck.provider_id == provider.id, QualificationCheck.condition == condition)).first()
+    check = check or QualificationCheck(provider_id=provider.id, condition=condition)
     check.outcome, check.evidence = outcome, evidence.strip()
     check.recorded_by, check.recorded_at = user_id, now_utc()
     session.add(check)
@@ -135,9 +146,8 @@ def solution_deficiencies(application: Application) -> list[str]:
 
 
 def unmet_conditions(session: Session, provider: Provider) -> list[int]:
-    checks = session.exec(select(QualificationCheck).where(QualificationCheck.provider_id == provider.id)).all()
-    met = {c.condition for c in checks if c.outcome == "met"}
-    return [c for c in CONDITIONS if c not in met]
+    """Conditions not (yet) confirmed met."""
+    return [entry.condition for entry in checklist(session, provider) if entry.outcome != "met"]
 
 
 def move_warnings(session: Session, application: Application, new: str) -> list[str]:

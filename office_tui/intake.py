@@ -33,7 +33,4 @@ def register_provider(session: Session, provider: Provider) -> Provider:
         raise DuplicateProvider(provider.ubn)
     session.add(provider)
     session.flush()
-    from office_tui.eligibility import refresh_computed_checks
-
-    refresh_computed_checks(session, provider)
     return provider

@@ -36,9 +36,7 @@ def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
     report = import_applications(engine, actor, path, progress=progress)
     rows = [(e.row, e.column, e.reason) for e in report.rejected]
     rows += [("", column, t("cli.import_unknown_column", column=column)) for column in report.unknown_columns]
-    summary = t("cli.import_summary", accepted=len(report.accepted), unchanged=len(report.unchanged),
-                rejected=len(report.rejected))
-    return ImportOutcome(summary, [t("dialog.col_row"), t("dialog.col_column"), t("col.reason")], rows,
+    return ImportOutcome(report.summary(), [t("dialog.col_row"), t("dialog.col_column"), t("col.reason")], rows,
                          bool(report.accepted))
 
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from models import Application, AuditEntry, Batch, CorrectionNotice, Document, Provider, QualificationCheck
 from office_tui.actor import Actor
 from office_tui.db import write_session
-from office_tui.eligibility import (ChecklistError, computed_conditions, missing_documents, record_condition,
-                                    refresh_computed_checks, required_documents, solution_deficiencies)
+from office_tui.eligibility import (ChecklistError, checklist, computed_conditions, missing_documents,
+                                    record_condition, required_documents, solution_deficiencies)
 from office_tui.errors import describe
 from office_tui.i18n import set_language
 from office_tui.intake import DuplicateProvider, register_provider, status_on_arrival
@@ -146,18 +146,24 @@ def test_conditions_one_and_two_follow_the_data(items, capital, expected):
     assert (computed[1][0], computed[2][0]) == expected
 
 
-def test_the_checklist_has_nine_rows_once_and_recomputes(engine):
+def test_the_checklist_computes_one_and_two_and_shows_what_staff_recorded(engine):
     provider, _ = _setup(engine, items="F401010", capital=500_000)
     with write_session(engine, STAFF) as s:
-        p = s.get(Provider, provider.id)
-        refresh_computed_checks(s, p)
-        p.business_items, p.paid_in_capital = "I301010", 2_000_000
-        refresh_computed_checks(s, p)
+        record_condition(s, s.get(Provider, provider.id), 4, "met", "公司登記資料：本國公司", None)
     with Session(engine) as s:
-        checks = {c.condition: c for c in s.exec(select(QualificationCheck))}
-    assert sorted(checks) == list(range(1, 10))
-    assert checks[1].outcome == checks[2].outcome == "met" and checks[2].evidence == "NT$2,000,000"
-    assert checks[9].outcome == "unknown"
+        before = {e.condition: e for e in checklist(s, s.get(Provider, provider.id))}
+    assert sorted(before) == list(range(1, 10))
+    assert (before[1].outcome, before[2].outcome, before[4].outcome, before[9].outcome) == \
+        ("unmet", "unmet", "met", "unknown")
+    with write_session(engine, STAFF) as s:  # the registration data changes: 1–2 follow at once
+        p = s.get(Provider, provider.id)
+        p.business_items, p.paid_in_capital = "F401010, I301010", 2_000_000
+    with Session(engine) as s:
+        after = {e.condition: e for e in checklist(s, s.get(Provider, provider.id))}
+        stored = s.exec(select(QualificationCheck)).all()
+    assert after[1].outcome == after[2].outcome == "met" and after[1].computed
+    assert (after[1].evidence, after[2].evidence) == ("I301010", "NT$2,000,000")
+    assert [c.condition for c in stored] == [4]  # only what staff recorded is stored
 
 
 @pytest.mark.parametrize("condition, outcome, evidence, key", [

@@ -116,12 +116,7 @@ def _import_applications(args) -> int:
     if args.json:
         json_out(report.to_json())
     else:
-        print(t("cli.import_summary", accepted=len(report.accepted), unchanged=len(report.unchanged),
-                rejected=len(report.rejected)))
-        for error in report.rejected:
-            print(t("cli.import_row_error", row=error.row, column=error.column, reason=error.reason))
-        for column in report.unknown_columns:
-            print(t("cli.import_unknown_column", column=column))
+        print("\n".join(report.lines()))
     return EXIT_OK
 
 

@@ -125,20 +125,13 @@ class _Builder:
         return rows
 
     def qualification(self, providers: list[dict]) -> None:
-        """The nine conditions (DOMAIN.md A1): 1–2 follow the data, the rest staff record."""
+        """Conditions 3–9 as staff recorded them (1–2 are computed from the data)."""
         rows = []
         for p in providers:
-            items = p["business_items"].split(",")
-            computed = {1: any(c in items for c in ("I301010", "I301020", "I301030")),
-                        2: p["paid_in_capital"] >= 1_000_000}
-            for condition in range(1, 10):
-                if condition in computed:
-                    outcome = "met" if computed[condition] else "unmet"
-                    evidence = p["business_items"] if condition == 1 else f"NT${p['paid_in_capital']:,}"
-                else:
-                    outcome, evidence = ("met", "切結書") if self.rng.random() < 0.9 else ("unknown", "")
-                rows.append(dict(provider_id=p["id"], condition=condition, outcome=outcome, evidence=evidence,
-                                 recorded_by=None, recorded_at=self.now))
+            for condition in range(3, 10):
+                if self.rng.random() < 0.9:
+                    rows.append(dict(provider_id=p["id"], condition=condition, outcome="met", evidence="切結書",
+                                     recorded_by=None, recorded_at=self.now))
         self.put(m.QualificationCheck, rows)
 
     def applications(self, batch_ids: dict[int, int], providers: list[dict]) -> list[dict]:
