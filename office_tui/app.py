@@ -119,7 +119,8 @@ class OfficeApp(TranslatedBindings, App[None]):
             return
         self.actor = actor
         self.ready = True
-        self.sub_title = f"{actor.username}（{t('role.' + actor.role)}）"
+        # After the login screen's Header is gone: its title watcher must not see this.
+        self.call_after_refresh(setattr, self, "sub_title", f"{actor.username}（{t('role.' + actor.role)}）")
         self.screen.post_message(OfficeReady())
 
     # -- actions ---------------------------------------------------------------------------
