@@ -90,7 +90,7 @@ class ImportScreen(TranslatedBindings, ModalScreen[bool]):
     def _run(self, path: Path) -> None:
         app = self.app
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int, *_detail) -> None:
             app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=total, progress=done)
 
         try:
