@@ -63,3 +63,54 @@ def test_provider_check_records_staff_conditions_only(demo_url):
         check = s.scalars(select(QualificationCheck).where(QualificationCheck.provider_id == provider.id,
                                                            QualificationCheck.condition == 5)).one()
     assert (check.outcome, check.evidence) == ("unmet", "經濟部停權名單")
+
+
+def test_template_then_import_applications_json(tmp_path, engine, db_url):
+    from datetime import date, datetime
+
+    from openpyxl import load_workbook
+
+    from office_tui.batches import save_batch
+    from office_tui.clock import OFFICE_TZ
+
+    save_batch(engine, None, 1, date(2021, 7, 1), datetime(2021, 7, 8, 17, 0, tzinfo=OFFICE_TZ))
+    path = tmp_path / "apps.xlsx"
+    made = run_cli("template", "applications", "-o", str(path))
+    assert made.returncode == 0, made.stderr
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    row = {"批次": 1, "申請編號": "C110-1-0001", "公司名稱": "雲翔資訊股份有限公司", "公司統編": "04595257",
+           "營業項目": "I301010", "實收資本額": 5_000_000, "方案名稱": "雲端收銀", "方案類別": "雲端收銀(POS)",
+           "方案價格": 12_000, "契約月數": 12, "送出時間": "110/07/08 17:00:01"}
+    sheet.append([row.get(h) for h in headers])
+    sheet.append([dict(row, 申請編號="C110-1-0002", 契約月數=6).get(h) for h in headers])
+    book.save(path)
+    result = run_cli("--db", db_url, "import", "applications", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["accepted"] == [2]
+    assert [(r["row"], r["column"]) for r in report["rejected"]] == [(3, "契約月數")]
+    with Session(engine) as s:
+        late = s.scalars(select(Application)).one()
+    assert (late.status, late.status_reason) == ("not_accepted", "逾時不予受理")  # one second past 17:00
+    again = json.loads(run_cli("--db", db_url, "import", "applications", str(path), "--json").stdout)
+    assert again["accepted"] == [] and again["unchanged"] == [2]
+
+
+def test_import_documents_json(tmp_path, engine, db_url):
+    import pdfs
+
+    pdfs.seed_applications(engine)
+    folder = tmp_path / "docs" / pdfs.FIRST
+    folder.mkdir(parents=True)
+    (folder / "損益表.pdf").write_bytes(pdfs.tax_return(pdfs.APPLICANT_UBN, 109))
+    (folder / "壞掉.pdf").write_bytes(pdfs.truncated_pdf(pdfs.APPLICANT_UBN))
+    result = run_cli("--db", db_url, "import", "documents", str(tmp_path / "docs"), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {r["file"]: r for r in json.loads(result.stdout)}
+    assert set(rows[f"{pdfs.FIRST}/損益表.pdf"]) == {"file", "application_no", "kind", "status", "warnings", "reason"}
+    assert (rows[f"{pdfs.FIRST}/損益表.pdf"]["kind"], rows[f"{pdfs.FIRST}/損益表.pdf"]["status"]) == ("tax_return", "ok")
+    assert rows[f"{pdfs.FIRST}/壞掉.pdf"]["status"] == "corrupt"
+    missing = run_cli("--db", db_url, "import", "documents", str(tmp_path / "none"))
+    assert missing.returncode == 1 and "找不到資料夾" in missing.stderr
