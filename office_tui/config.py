@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import tomli_w
@@ -52,7 +52,8 @@ class Settings:
     date_style: str = "roc"  # roc: 110/07/05, iso: 2021-07-05
     auth: str = "login"  # login: a login screen; os: the operating-system account
     theme: str = "textual-dark"
-    working_days: int = 3  # correction window, DOMAIN.md A2
+    # Correction window in working days, per programme (A: the main one, B: 商圈); DOMAIN.md A2.
+    correction_working_days: dict = field(default_factory=lambda: {"A": 3, "B": 3})
 
 
 def _normalise_lang(value: str) -> str:

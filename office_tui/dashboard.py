@@ -62,30 +62,3 @@ def headline(engine: Engine, today: date | None = None) -> Headline:
             .where(CorrectionNotice.status == "open", CorrectionNotice.due_on < today)
         ).one()
     return Headline(in_progress, applying, approved, BUDGET_TOTAL, int(granted), due_today, overdue, today)
-
-
-@dataclass(frozen=True)
-class NoticeRow:
-    application_no: str
-    company_name: str
-    due_on: date
-    items: str
-
-
-def notices_due(engine: Engine, today: date | None = None, limit: int = 50, soon: int = 2) -> list[NoticeRow]:
-    """Open correction notices overdue, due today or within ``soon`` working days, earliest first."""
-    from models import Provider
-    from office_tui.workdays import WorkCalendar
-
-    today = today or office_today()
-    horizon = WorkCalendar().add_working_days(today, soon) if soon else today
-    with read_session(engine) as s:
-        rows = s.exec(
-            select(Application.application_no, Provider.name, CorrectionNotice.due_on, CorrectionNotice.items)
-            .join(Application, CorrectionNotice.application_id == Application.id)
-            .join(Provider, Application.provider_id == Provider.id)
-            .where(CorrectionNotice.status == "open", CorrectionNotice.due_on <= horizon)
-            .order_by(CorrectionNotice.due_on, Application.application_no)
-            .limit(limit)
-        ).all()
-    return [NoticeRow(*row) for row in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -16,14 +16,17 @@ class Office:
     engine: Engine
     settings: Settings
     upgrade: UpgradeResult
+    lapsed: list[int] = field(default_factory=list)  # correction notices that lapsed on opening
 
 
 def open_office(settings: Settings) -> Office:
     """Connect, bring the schema up to date (copying an older file aside first) and run
     the chores that must happen whenever the office is opened."""
+    from office_tui.notices import lapse_overdue
+
     engine = make_engine(settings.db_url)
     result = upgrade(engine)
-    return Office(engine, settings, result)
+    return Office(engine, settings, result, lapse_overdue(engine))
 
 
 def is_empty(engine: Engine) -> bool:

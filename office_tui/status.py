@@ -23,7 +23,7 @@ from office_tui.programme import APPLICATION_STATUSES
 
 # from → the statuses it may move to
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "received": frozenset({"qualification_review", "not_accepted"}),
+    "received": frozenset({"qualification_review", "awaiting_correction", "not_accepted"}),
     "qualification_review": frozenset({"awaiting_correction", "eligible", "not_accepted"}),
     "awaiting_correction": frozenset({"qualification_review", "eligible", "not_accepted"}),
     "eligible": frozenset({"qualification_review", "approved", "rejected", "waitlisted", "not_accepted"}),

@@ -15,7 +15,8 @@ import holidays
 
 
 @lru_cache(maxsize=64)
-def _national(year: int) -> holidays.HolidayBase:
+def national_holidays(year: int) -> holidays.HolidayBase:
+    """Taiwan's national calendar for ``year`` (zh_TW names, make-up workdays included)."""
     return holidays.country_holidays("TW", years=year, language="zh_TW")
 
 
@@ -29,7 +30,7 @@ class WorkCalendar:
             return False
         if day in self.extra_workdays:
             return True
-        national = _national(day.year)
+        national = national_holidays(day.year)
         if day in national.weekend_workdays:
             return True
         return day.weekday() < 5 and day not in national

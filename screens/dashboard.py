@@ -68,7 +68,8 @@ class DashboardScreen(TranslatedBindings, Screen):
         for figure in self.query(Figure):
             figure.show("…")
         table = self.query_one("#due-notices", DataTable)
-        table.add_columns(t("col.application_no"), t("col.company_name"), t("col.due_on"), t("col.items"))
+        table.add_columns(t("col.application_no"), t("col.company_name"), t("col.due_on"), t("col.urgency"),
+                          t("col.items"))
         if self.app.ready:
             self.load_figures()
 
@@ -85,12 +86,13 @@ class DashboardScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load_figures(self) -> None:
-        from office_tui.dashboard import headline, notices_due
+        from office_tui.dashboard import headline
+        from office_tui.notices import list_notices
 
         engine = self.app.office.engine
         # The figures first; the notices list needs the holiday calendar, which is slower.
         self.app.call_from_thread(self._show_figures, headline(engine))
-        self.app.call_from_thread(self._show_notices, notices_due(engine))
+        self.app.call_from_thread(self._show_notices, list_notices(engine, due_within=True))
 
     def _show_figures(self, h) -> None:
         style = self.app.settings.date_style
@@ -108,9 +110,9 @@ class DashboardScreen(TranslatedBindings, Screen):
         table.clear()
         for row in due:
             table.add_row(row.application_no, row.company_name, cell("date", row.due_on, style),
-                          row.items.splitlines()[0] if row.items else "")
+                          t(f"notice.urgency_{row.urgency}"), row.items.splitlines()[0] if row.items else "")
         if not due:
-            table.add_row(t("dash.no_notices_due"), "", "", "")
+            table.add_row(t("dash.no_notices_due"), "", "", "", "")
 
     def action_open(self, name: str) -> None:
         if not self.app.ready:
