@@ -8,16 +8,17 @@ prompt, print errors in the interface language on stderr with a non-zero exit, a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
-from office_tui.commands import foundation, intake
+from office_tui.commands import foundation, intake, notices
 from office_tui.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, Parser
 from office_tui.config import SettingsError
 from office_tui.errors import describe
 from office_tui.i18n import set_language, t
 
-COMMAND_MODULES = (foundation, intake)
+COMMAND_MODULES = (foundation, intake, notices)
 
 
 def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
@@ -71,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # office-tui … | head: the reader has gone; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except SettingsError as error:
         print(describe(error), file=sys.stderr)
         return EXIT_USAGE
