@@ -19,6 +19,9 @@ from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
 
 
+CHORE_SECONDS = 600
+
+
 class OfficeApp(TranslatedBindings, App[None]):
     CSS_PATH = Path(screens.__file__).parent / "app.tcss"  # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {OfficeCommands}
@@ -72,12 +75,25 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.office = office
         if office.upgrade.backup is not None:
             self.notify(t("db.upgraded_backup", path=str(office.upgrade.backup)), timeout=10)
+        if office.lapsed:
+            self.notify(t("notice.lapsed_on_open", n=len(office.lapsed)), severity="warning", timeout=10)
+        # Deadlines run out by themselves, also while the app stays open over midnight.
+        self.set_interval(CHORE_SECONDS, self._chores)
         if empty and self.offer_demo:
             from screens.demo_offer import DemoOfferScreen
 
             self.push_screen(DemoOfferScreen(), self._demo_answer)
         else:
             self._sign_in()
+
+    @work(thread=True, exclusive=True, group="chores", exit_on_error=False)
+    def _chores(self) -> None:
+        from office_tui.notices import lapse_overdue
+
+        lapsed = lapse_overdue(self.office.engine)
+        if lapsed:
+            self.call_from_thread(self.notify, t("notice.lapsed_on_open", n=len(lapsed)), severity="warning")
+            self.call_from_thread(self.screen.post_message, OfficeReady())
 
     def _demo_answer(self, load: bool | None) -> None:
         if load:
