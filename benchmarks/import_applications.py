@@ -12,11 +12,23 @@ then measures, interleaved, median of ``--runs``:
              database holding the batches (database set-up not timed)
 
 Target: measured ≤ 1.5 × reference. Prints the figures and PASS/FAIL.
+
+    … --indexes   what each secondary index of ``application`` costs this import
+    … --gc        what the cyclic garbage collector costs it
+
+--indexes records the INSERTs one import sends, then replays the applications' ones
+(executemany and commit, interleaved, median of ``--runs``) into scratch databases that
+differ in one thing each: without one index (dropped after migrating; the models and
+migrations are untouched), without all five, without foreign-key checks. The replay
+leaves out the reading and checking, whose noise would hide a few hundredths of a second.
+--gc runs the whole import with the collector paused over the rows (as shipped) and
+left on, and gives the time spent in collections.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import random
@@ -31,12 +43,17 @@ OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT))
 
 RATIO_MAX = 1.5
+# models/intake.py: Application's secondary indexes (the unique application_no is the
+# duplicate check itself, so it is not measured away).
+APPLICATION_INDEXES = ("ix_application_provider_id", "ix_application_solution_name", "ix_application_category",
+                       "ix_application_status", "ix_application_batch_status")
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
     import openpyxl
 
-    from importers.applications import APPLICATIONS, CAPACITIES
+    from importers.application_rows import CAPACITIES
+    from importers.layouts import APPLICATIONS
     from office_tui.demo import names
     from office_tui.i18n import catalogue
     from office_tui.programme import CATEGORIES
@@ -100,8 +117,12 @@ def read_openpyxl(path: Path) -> int:
     return count
 
 
-def fresh_database(folder: Path):
+def fresh_database(folder: Path, drop_indexes: tuple[str, ...] = (), foreign_keys: bool = True):
+    """A migrated scratch database holding batches 1–3; for measuring, less some indexes
+    or with foreign keys unchecked."""
     from datetime import time as clock
+
+    from sqlalchemy import event
 
     from office_tui.batches import save_batch
     from office_tui.clock import OFFICE_TZ
@@ -112,7 +133,12 @@ def fresh_database(folder: Path):
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{path}")
+    if not foreign_keys:
+        event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA foreign_keys=OFF"))
     upgrade(engine)
+    with engine.begin() as connection:
+        for name in drop_indexes:
+            connection.exec_driver_sql(f"DROP INDEX {name}")
     for number, opens in ((1, date(2021, 7, 1)), (2, date(2021, 9, 13)), (3, date(2021, 11, 15))):
         save_batch(engine, None, number, opens, datetime.combine(opens + timedelta(days=7), clock(17), OFFICE_TZ))
     return engine
@@ -131,8 +157,134 @@ def run_import(path: Path) -> tuple[float, object]:
         engine.dispose()
 
 
+def measure_import(path: Path, drop_indexes: tuple[str, ...] = (), foreign_keys: bool = True,
+                   collector_paused: bool = True) -> tuple[float, float, float]:
+    """(import seconds, seconds inserting applications, seconds in gc collections)."""
+    import importers.applications as module
+    import importers.tabular as tabular
+    from importers.applications import import_applications
+
+    engine = fresh_database(OUT, drop_indexes, foreign_keys)
+    inserting, collecting, started = [0.0], [0.0], [0.0]
+    execute_chunk, paused = tabular.execute_chunk, module._collector_paused
+
+    def timed_chunk(connection, statement, rows):
+        start = time.perf_counter()
+        try:
+            execute_chunk(connection, statement, rows)
+        finally:
+            if str(statement).startswith("INSERT INTO application "):
+                inserting[0] += time.perf_counter() - start
+
+    def collection(phase, _info):
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            collecting[0] += time.perf_counter() - started[0]
+
+    tabular.execute_chunk = timed_chunk
+    module._collector_paused = paused if collector_paused else contextlib.nullcontext
+    gc.collect()
+    gc.callbacks.append(collection)
+    try:
+        start = time.perf_counter()
+        import_applications(engine, None, path)
+        return time.perf_counter() - start, inserting[0], collecting[0]
+    finally:
+        gc.callbacks.remove(collection)
+        tabular.execute_chunk, module._collector_paused = execute_chunk, paused
+        engine.dispose()
+
+
+def compare(path: Path, variants: dict[str, dict], runs: int) -> None:
+    """Each variant ``runs`` times, interleaved; medians against the first."""
+    seen: dict[str, list[tuple[float, float, float]]] = {label: [] for label in variants}
+    for run in range(runs):
+        for label, options in variants.items():
+            seen[label].append(measure_import(path, **options))
+        print(f"  run {run + 1} of {runs} done", flush=True)
+    medians = {label: [statistics.median(v[i] for v in values) for i in range(3)] for label, values in seen.items()}
+    base = next(iter(medians.values()))
+    print(f"\n  {'':46s} {'import':>14s} {'inserting apps':>16s} {'gc':>14s}")
+    for label, figures in medians.items():
+        cells = [f"{value:6.2f} s" + ("" if figures is base else f" {value - base[i]:+.2f}")
+                 for i, value in enumerate(figures)]
+        print(f"  {label:46s} {cells[0]:>14s} {cells[1]:>16s} {cells[2]:>14s}")
+
+
+def captured_inserts(path: Path) -> list[tuple[str, list]]:
+    """The INSERTs (statement, rows) one import sends through importers.tabular, in order."""
+    import importers.tabular as tabular
+
+    sent: list[tuple[str, list]] = []
+    execute_chunk = tabular.execute_chunk
+
+    def keep(connection, statement, rows):
+        sent.append((statement, rows))
+        execute_chunk(connection, statement, rows)
+
+    tabular.execute_chunk = keep
+    try:
+        run_import(path)
+    finally:
+        tabular.execute_chunk = execute_chunk
+    return sent
+
+
+def replay(sent: list[tuple[str, list]], drop_indexes: tuple[str, ...] = (),
+           foreign_keys: bool = True) -> tuple[float, float]:
+    """(seconds, CPU seconds) to insert and commit the applications of ``sent`` (their
+    providers are put in first, untimed) into a scratch database. The CPU time is the
+    steadier figure on a machine that is busy with something else too."""
+    engine = fresh_database(OUT, drop_indexes, foreign_keys)
+    try:
+        with engine.connect() as connection:
+            raw = connection.connection.driver_connection  # sqlite3, in autocommit: we BEGIN
+            raw.execute("BEGIN IMMEDIATE")
+            for statement, rows in sent:
+                if not statement.startswith("INSERT INTO application "):
+                    raw.executemany(statement, rows)
+            start, cpu = time.perf_counter(), time.thread_time()
+            for statement, rows in sent:
+                if statement.startswith("INSERT INTO application "):
+                    raw.executemany(statement, rows)
+            raw.execute("COMMIT")
+            return time.perf_counter() - start, time.thread_time() - cpu
+    finally:
+        engine.dispose()
+
+
+def index_costs(path: Path, runs: int) -> None:
+    variants = {"as migrated": {},
+                **{f"without {name}": {"drop_indexes": (name,)} for name in APPLICATION_INDEXES},
+                "without all five": {"drop_indexes": APPLICATION_INDEXES},
+                "foreign keys unchecked (measuring only)": {"foreign_keys": False},
+                "without all five, foreign keys unchecked": {"drop_indexes": APPLICATION_INDEXES,
+                                                             "foreign_keys": False}}
+    sent = captured_inserts(path)
+    rows = sum(len(r) for statement, r in sent if statement.startswith("INSERT INTO application "))
+    seen: dict[str, list[tuple[float, float]]] = {label: [] for label in variants}
+    for _ in range(runs):
+        for label, options in variants.items():
+            seen[label].append(replay(sent, **options))
+    figures = {label: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values),
+                       min(c for _, c in values)) for label, values in seen.items()}
+    base = figures["as migrated"]
+    print(f"\n  inserting and committing the {rows:,} applications of one import, {runs} times each:")
+    print(f"  {'':46s} {'median s':>9s} {'CPU median':>11s} {'CPU least':>10s}   CPU least against as migrated")
+    for label, (wall, cpu, least) in figures.items():
+        change = "" if label == "as migrated" else f"{least - base[2]:+.3f} s ({(least - base[2]) / base[2]:+.0%})"
+        print(f"  {label:46s} {wall:9.3f} {cpu:11.3f} {least:10.3f}   {change}")
+
+
+def gc_variants() -> dict[str, dict]:
+    return {"collector paused over the rows (as shipped)": {},
+            "collector left on": {"collector_paused": False}}
+
+
 def breakdown(path: Path) -> dict[str, float]:
     """Where an import's time goes: one more import, with the main steps timed."""
+    import importers.application_rows as rows
     import importers.applications as module
     import importers.tabular as tabular
 
@@ -153,8 +305,8 @@ def breakdown(path: Path) -> dict[str, float]:
         setattr(owner, name, timed_call)
 
     steps = [(tabular, "_open_xlsx", "open + calamine parse of the sheet"),
-             (module._Checker, "check", "checking the rows"),
-             (module._ColumnParser, "column", "  of which parsing the cells"),
+             (module._Matcher, "match", "checking the rows"),
+             (rows.ColumnRule, "column", "  of which parsing the cells"),
              (module._Writer, "put", "writing the rows"),
              (tabular, "execute_chunk", "  of which SQLite executemany"),
              (module, "_audit", "audit entries")]
@@ -183,6 +335,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--indexes", action="store_true", help="measure what application's indexes cost")
+    parser.add_argument("--gc", action="store_true", help="measure what the garbage collector costs")
     args = parser.parse_args()
     os.environ.setdefault("OFFICE_TUI_DATA_DIR", str(OUT / "data"))
     os.environ.setdefault("OFFICE_TUI_CONFIG", str(OUT / "config.toml"))
@@ -196,6 +350,13 @@ def main() -> int:
 
     # Warm-up: imports, catalogues, the file in the page cache.
     read_calamine(path)
+    if args.indexes or args.gc:
+        run_import(path)
+        if args.indexes:
+            index_costs(path, args.runs)
+        if args.gc:
+            compare(path, gc_variants(), args.runs)
+        return 0
     calamine, opx, imports = [], [], []
     report = None
     for run in range(args.runs):

@@ -1,11 +1,11 @@
 """Empty import templates (`office-tui template KIND -o FILE`).
 
-Each kind is a :class:`importers.tabular.Layout`, the very table its importer reads the
-file with, so a template and its importer cannot disagree. An .xlsx template has the
-Chinese headers in row 1 of the first sheet (code columns formatted as Text, so a UBN
-typed as 04595257 keeps its zero) and a second sheet 說明 listing each column's English
-alias, whether it is required, and what goes in it; a .csv template is the header row
-alone (UTF-8 with BOM, which Excel opens correctly).
+Each kind is a :class:`importers.tabular.Layout` from :mod:`importers.layouts`, the very
+table its importer reads the file with, so a template and its importer cannot disagree.
+An .xlsx template has the Chinese headers in row 1 of the first sheet (code columns
+formatted as Text, so a UBN typed as 04595257 keeps its zero) and a second sheet 說明
+listing each column's English alias, whether it is required, and what goes in it; a
+.csv template is the header row alone (UTF-8 with BOM, which Excel opens correctly).
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from importers.applications import APPLICATIONS
-from importers.tabular import CLAIMS, PAST_RECIPIENTS, REVIEWERS, SCORES, USAGE, USAGE_DAILY, Layout
+from importers.layouts import LAYOUTS
+from importers.tabular import Layout
 from office_tui.errors import OfficeError
 from office_tui.i18n import t
-
-LAYOUTS: dict[str, Layout] = {layout.kind: layout for layout in (
-    APPLICATIONS, REVIEWERS, SCORES, CLAIMS, USAGE, USAGE_DAILY, PAST_RECIPIENTS)}
 
 SHEET_TITLES = {"applications": "申請案", "reviewers": "審查委員", "scores": "評分", "claims": "請款",
                 "usage": "使用紀錄", "usage-daily": "每日使用次數", "past-recipients": "過往受補助店家"}

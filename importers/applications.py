@@ -1,84 +1,52 @@
 """Import 申請案 (solution applications) from the programme system's export (TEMPLATES.md
-``applications``), row by row.
+``applications``).
 
-Every row is checked; the good ones go in together, in one transaction, and the others
-come back with their row number, the column as the file names it and the reason in the
-interface language. Importing the same file again changes nothing: rows stored with the
-same content come back as ``unchanged``.
+Every row is checked (its cells by :mod:`importers.application_rows`); the good ones go
+in together, in one transaction, and the others come back with their row number, the
+column as the file names it and the reason in the interface language. Importing the
+same file again changes nothing: rows stored with the same content come back as
+``unchanged``.
 
 Providers: one per UBN. A row whose UBN is registered (before, or earlier in the file)
 under the same company name joins that provider; under another name it is refused with
-the programme's own 「公司統編(帳號)：…，已申請過！」. A new provider gets its nine
-qualification checks, conditions 1–2 computed from the row.
+the programme's own 「公司統編(帳號)：…，已申請過！」. No qualification checks are written:
+conditions 1–2 are computed from the provider's data whenever they are read
+(office_tui.eligibility.checklist), 3–9 are staff's to record.
 
 Speed (benchmarks/import_applications.py: 50,000 rows): the sheet is read with
-python-calamine in chunks of columns, each column parsed once per distinct value (batch,
-category and a provider's registration data repeat on every row of it), the database
-asked once per lookup (batches, providers by UBN, stored applications), and the rows
-written by executemany in chunks. No ORM object per row, so each table written gets one
-``bulk`` audit entry naming the file, its rows and the ids they became.
+python-calamine in chunks of columns, each column parsed once per distinct value, the
+database asked once per lookup (batches, providers by UBN, stored applications), and the
+rows written by executemany in chunks. No ORM object per row, so each table written gets
+one ``bulk`` audit entry naming the file, its rows and the ids they became.
 """
 
 from __future__ import annotations
 
 import gc
-import re
 import time
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, select, text
+from sqlalchemy import Engine, func, select
 
-from importers import fields as f
-from importers.fields import FieldError
-from importers.tabular import Chunk, Column, Layout, Sheet, insert_columns, insert_rows, open_sheet
-from models import Application, Batch, Provider, QualificationCheck
-from models.base import UTCDateTime
+from importers.application_rows import ApplicationRows, name_key
+from importers.layouts import APPLICATIONS
+from importers.report import ImportReport, RowError
+from importers.tabular import Chunk, Sheet, insert_columns, insert_rows, open_sheet
+from models import Application, Batch, Provider
 from office_tui import audit
 from office_tui.clock import now_utc
 from office_tui.db import write_session
-from office_tui.eligibility import CONDITIONS, MIN_TERM_MONTHS, computed_conditions
 from office_tui.errors import describe
-from office_tui.i18n import catalogue, t
+from office_tui.i18n import t
 from office_tui.intake import DuplicateProvider, status_on_arrival
-from office_tui.programme import CATEGORIES
-from office_tui.ubn import is_valid_ubn
 
-APPLICATIONS = Layout("applications", (
-    Column("batch", "批次", "batch", required=True),
-    Column("application_no", "申請編號", "application_no", required=True),
-    Column("company_name", "公司名稱", "company_name", required=True),
-    Column("ubn", "公司統編", "ubn", required=True),
-    Column("business_items", "營業項目", "business_items", required=True),
-    Column("registered_on", "設立登記日期", "registered_on"),
-    Column("paid_in_capital", "實收資本額", "paid_in_capital", required=True),
-    Column("website", "公司官網", "website"),
-    Column("address", "公司地址", "address"),
-    Column("intro", "公司簡介", "intro"),
-    Column("capacity", "可服務能量上限", "capacity"),
-    Column("owner_name", "負責人姓名", "owner_name"),
-    Column("contact_name", "聯絡人姓名", "contact_name"),
-    Column("contact_email", "聯絡人Email", "contact_email"),
-    Column("contact_mobile", "聯絡人手機", "contact_mobile"),
-    Column("top_qualified", "攻頂合格", "top_qualified"),
-    Column("solution_name", "方案名稱", "solution_name", required=True),
-    Column("category", "方案類別", "category", required=True),
-    Column("price", "方案價格", "price", required=True),
-    Column("term_months", "契約月數", "term_months", required=True),
-    Column("renewal_offer", "續約優惠", "renewal_offer"),
-    Column("video_url", "影片連結", "video_url"),
-    Column("video_seconds", "影片長度秒", "video_seconds"),
-    Column("submitted_at", "送出時間", "submitted_at", required=True),
-))
+__all__ = ["ImportReport", "Progress", "RowError", "import_applications"]
 
-CAPACITIES = ("1~10", "11~100", "101~200", "201~300", "301~400", "401~500", "500以上")
-INTRO_MAX = 300  # Provider.intro
-APPLICATION_NO_MAX = 32  # Application.application_no
 PROGRESS_EVERY = 0.1  # seconds between progress reports (each redraws the TUI's bar)
 
 # Registration data a new provider is created from, in Provider column order.
@@ -87,220 +55,11 @@ _PROVIDER_FIELDS = ("business_items", "registered_on", "paid_in_capital", "websi
 _PROVIDER_COLUMNS = ("ubn", "name", *_PROVIDER_FIELDS, "owner_title", "contact_phone", "created_at")
 _APPLICATION_FIELDS = ("application_no", "batch", "solution_name", "category", "price", "term_months",
                        "renewal_offer", "video_url", "video_seconds", "submitted_at")
-_CHECK_COLUMNS = ("provider_id", "condition", "outcome", "evidence", "recorded_by", "recorded_at")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem that kept a row out: its spreadsheet row number, the column as the file
-    heads it, and why (in the interface language)."""
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return t("import.row_error", row=self.row, column=self.column, reason=self.reason)
-
-    def to_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
-
-@dataclass
-class ImportReport:
-    """What an import did, by spreadsheet row number (the header is row 1). A refused row
-    has one RowError per problem found in it."""
-
-    file: str = ""
-    accepted: list[int] = field(default_factory=list)  # imported now
-    unchanged: list[int] = field(default_factory=list)  # already stored exactly so
-    rejected: list[RowError] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
-
-    @property
-    def rejected_rows(self) -> list[int]:
-        return sorted({error.row for error in self.rejected})
-
-    def to_json(self) -> dict:
-        return {
-            "accepted": list(self.accepted),
-            "rejected": [error.to_json() for error in self.rejected],
-            "unchanged": list(self.unchanged),
-            "unknown_columns": list(self.unknown_columns),
-        }
-
-    def summary(self) -> str:
-        return t("import.summary", accepted=len(self.accepted), unchanged=len(self.unchanged),
-                 rejected=len(self.rejected_rows))
-
-    def lines(self) -> list[str]:
-        """The report as staff read it: the summary, each problem, the unknown columns."""
-        lines = [self.summary(), *(str(error) for error in self.rejected)]
-        if self.unknown_columns:
-            lines.append(t("import.unknown_columns", columns="、".join(self.unknown_columns)))
-        return lines
-
 
 Progress = Callable[[int, int], None]
 
 
-# -- cells ---------------------------------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """Company names compare width-folded with spaces collapsed: 「甲乙資訊有限公司（台北）」
-    is 「甲乙資訊有限公司(台北)」."""
-    return " ".join(unicodedata.normalize("NFKC", name).split())
-
-
-def parse_ubn(value: Any) -> str:
-    """An 8-digit UBN with a valid check digit (the rule since 2023-04-01). A number cell
-    that lost its leading zero (4595257) gets it back."""
-    if value.__class__ is str and len(value) == 8 and value.isascii() and value.isdigit():
-        text = value
-    elif value.__class__ in (int, float) and value == int(value) and 0 <= value < 100_000_000:
-        text = f"{int(value):08d}"
-    else:
-        text = "".join(unicodedata.normalize("NFKC", f.to_text(value)).replace("-", "").split())
-    if len(text) != 8 or not text.isascii() or not text.isdigit():
-        raise FieldError("import.field.ubn_format", value=f.shown(value))
-    if not is_valid_ubn(text):
-        raise FieldError("import.field.ubn_checksum", ubn=text)
-    return text
-
-
-def category_names() -> dict[str, str]:
-    """How a category may be written → its code: the Chinese programme name exactly as
-    DOMAIN.md has it, the code, or the English label (any case)."""
-    zh, en = catalogue("zh_TW"), catalogue("en")
-    names = {}
-    for code in CATEGORIES:
-        names[zh[f"category.{code}"]] = code
-        names[code] = code
-        names[en[f"category.{code}"].casefold()] = code
-    return names
-
-
-def _category_parser() -> Callable[[Any], str]:
-    names = category_names()
-    choices = "、".join(catalogue("zh_TW")[f"category.{code}"] for code in CATEGORIES)
-
-    def parse(value: Any) -> str:
-        text = f.to_text(value)
-        code = names.get(text) or names.get(" ".join(text.split()).casefold())
-        if code is None:
-            raise FieldError("import.field.category", value=f.shown(value), choices=choices)
-        return code
-
-    return parse
-
-
-def _capacity(value: Any) -> str:
-    text = "".join(unicodedata.normalize("NFKC", f.to_text(value)).split())
-    for dash in ("-", "〜", "–", "—", "至"):
-        text = text.replace(dash, "~")
-    if text not in CAPACITIES:
-        raise FieldError("import.field.capacity", value=f.shown(value), choices="、".join(CAPACITIES))
-    return text
-
-
-_ITEM_CODE = re.compile(r"[A-Z][0-9]{6}")
-
-
-def _business_items(value: Any) -> str:
-    # Codes may come with their names ("I301010 資訊軟體服務業"); the codes are what count.
-    codes = _ITEM_CODE.findall(unicodedata.normalize("NFKC", f.to_text(value)).upper())
-    if not codes:
-        raise FieldError("import.field.business_items", value=f.shown(value))
-    return ",".join(dict.fromkeys(codes))
-
-
-def _term(value: Any) -> int:
-    months = f.parse_int(value)
-    if months < MIN_TERM_MONTHS:
-        raise FieldError("import.field.term_short", months=months, minimum=MIN_TERM_MONTHS)
-    return months
-
-
-def _intro(value: Any) -> str:
-    text = f.to_text(value)
-    if len(text) > INTRO_MAX:
-        raise FieldError("import.field.intro_long", length=len(text), limit=INTRO_MAX)
-    return text
-
-
-def _application_no(value: Any) -> str:
-    text = f.to_text(value)
-    if len(text) > APPLICATION_NO_MAX:
-        raise FieldError("import.field.too_long", length=len(text), limit=APPLICATION_NO_MAX)
-    return text
-
-
-def _batch_parser(batches: dict[int, SimpleNamespace]) -> Callable[[Any], SimpleNamespace]:
-    def parse(value: Any) -> SimpleNamespace:
-        number = f.parse_int(value)
-        batch = batches.get(number)
-        if batch is None:
-            raise FieldError("import.field.batch_unknown", number=number)
-        return batch
-
-    return parse
-
-
-def _text(value: Any) -> str:
-    return value.strip() if value.__class__ is str else f.to_text(value)
-
-
-_REQUIRED = FieldError("import.field.required")
-_NEW = object()
-
-
-class _ColumnParser:
-    """One column's rule: parse, required, the value of a blank optional cell; with
-    ``repeats`` each distinct cell value is parsed once for the whole file."""
-
-    def __init__(self, parse: Callable[[Any], Any], required: bool, default: Any, repeats: bool = True) -> None:
-        self.parse, self.required, self.default = parse, required, default
-        self.memo: dict | None = {} if repeats else None
-
-    def one(self, value: Any) -> Any:
-        """The parsed value, or the FieldError (returned, not raised)."""
-        if value is None or (value.__class__ is str and (not value or value.isspace())):
-            return _REQUIRED if self.required else self.default
-        try:
-            return self.parse(value)
-        except FieldError as error:
-            return error
-
-    def column(self, values: Sequence[Any]) -> tuple[list, list[int]]:
-        """(parsed values, positions of the cells that failed)."""
-        if self.parse is _text and set(map(type, values)) == {str}:
-            # Plain text: stripping is all there is to it, done at C speed.
-            out = list(map(str.strip, values))
-            if "" not in out:
-                return out, []
-            if self.required:
-                return ([_REQUIRED if v == "" else v for v in out], [i for i, v in enumerate(out) if v == ""])
-            return out, []
-        memo = self.memo
-        if memo is not None:
-            distinct = dict.fromkeys(values)
-            # True == 1 and False == 0 as dict keys: a column holding xlsx booleans next
-            # to numbers is parsed cell by cell, and booleans never enter the memo.
-            if not ((1 in distinct or 0 in distinct) and bool in set(map(type, values))):
-                failed = False
-                for value in distinct:
-                    result = memo.get(value, _NEW)
-                    if result is _NEW:
-                        result = memo[value] = self.one(value)
-                    failed = failed or result.__class__ is FieldError
-                out = list(map(memo.__getitem__, values))
-                return out, ([i for i, r in enumerate(out) if r.__class__ is FieldError] if failed else [])
-        out = list(map(self.one, values))
-        return out, [i for i, r in enumerate(out) if r.__class__ is FieldError]
-
-
-# -- checking rows -------------------------------------------------------------------
+# -- what rows are checked against ---------------------------------------------------
 
 
 @dataclass
@@ -330,8 +89,11 @@ def _load(session) -> _Stored:
     return _Stored(batches, providers, applications, last)
 
 
+# -- deciding each row ---------------------------------------------------------------
+
+
 @dataclass
-class _Checked:
+class _ToWrite:
     """Rows of one chunk to write: new providers (as rows) and applications (as columns;
     provider_ref is the provider's id, or its UBN while the provider is being created)."""
 
@@ -350,52 +112,28 @@ def _pick(values: Sequence, keep: list[int]) -> Sequence:
     return itemgetter(*keep)(values)
 
 
-class _Checker:
-    """Checks the file chunk by chunk; what it has seen (application numbers, providers)
-    carries over from one chunk to the next."""
+class _Matcher:
+    """Decides each row whose cells are good: a repeat of an earlier row, stored already
+    (unchanged, or with other content), or to write, joining its provider or creating it.
+    What it has seen (application numbers, providers) carries over from chunk to chunk."""
 
     def __init__(self, stored: _Stored, sheet: Sheet, report: ImportReport, now) -> None:
         self.stored, self.header, self.report, self.now = stored, sheet.header, report, now
-        required = {c.field for c in APPLICATIONS.columns if c.required}
-        self.parsers = {name: _ColumnParser(_text, name in required, "") for name in (
-            "company_name", "website", "address", "owner_name", "contact_name", "contact_email", "contact_mobile",
-            "solution_name", "renewal_offer")}
-        self.parsers.update({
-            "batch": _ColumnParser(_batch_parser(stored.batches), True, None),
-            "application_no": _ColumnParser(_application_no, True, "", repeats=False),
-            "ubn": _ColumnParser(parse_ubn, True, ""),
-            "business_items": _ColumnParser(_business_items, True, ""),
-            "registered_on": _ColumnParser(f.parse_date, False, None),
-            "paid_in_capital": _ColumnParser(f.parse_money, True, 0),
-            "intro": _ColumnParser(_intro, False, ""),
-            "capacity": _ColumnParser(_capacity, False, ""),
-            "top_qualified": _ColumnParser(f.parse_bool, False, False),
-            "category": _ColumnParser(_category_parser(), True, ""),
-            "price": _ColumnParser(f.parse_money, True, 0),
-            "term_months": _ColumnParser(_term, True, MIN_TERM_MONTHS),
-            "video_url": _ColumnParser(_text, False, "", repeats=False),
-            "video_seconds": _ColumnParser(f.parse_seconds, False, None),
-            "submitted_at": _ColumnParser(f.parse_datetime, True, None, repeats=False),
-        })
+        self.rows = ApplicationRows(stored.batches, sheet.header)
         self.seen: dict[str, int] = {}  # application_no → the first row that has it
         self.known: dict[str, tuple[int | None, str]] = dict(stored.providers)  # + new: (None, name_key)
         self.name_keys: dict[str, str] = {}
 
-    def check(self, chunk: Chunk) -> _Checked:
+    def match(self, chunk: Chunk) -> _ToWrite:
         numbers = chunk.numbers
-        parsed: dict[str, list] = {}
-        problems: dict[int, list[tuple[str, FieldError]]] = {}
-        for name, parser in self.parsers.items():
-            values, bad = parser.column(chunk.columns[name])
-            parsed[name] = values
-            for k in bad:
-                problems.setdefault(k, []).append((name, values[k]))
+        cells = self.rows.check(chunk)
+        parsed, problems = cells.values, cells.errors
         keys = self.name_keys
         for company in dict.fromkeys(parsed["company_name"]):
             if company.__class__ is str and company not in keys:
                 keys[company] = name_key(company)
 
-        out = _Checked()
+        out = _ToWrite()
         keep: list[int] = []
         refs = out.provider_refs
         rejected, header = self.report.rejected, self.header
@@ -406,7 +144,7 @@ class _Checker:
             number = app_nos[k]
             first = seen.setdefault(number, row) if number.__class__ is str and number else row
             if k in problems:
-                rejected.extend(RowError(row, header(name), describe(error)) for name, error in problems[k])
+                rejected.extend(problems[k])
                 continue
             if first != row:
                 rejected.append(RowError(row, header("application_no"),
@@ -451,13 +189,9 @@ class _Checker:
 # -- writing -------------------------------------------------------------------------
 
 
-_OPEN_CONDITIONS = tuple(c for c in CONDITIONS if c not in (1, 2))
-
-
 class _Writer:
-    """Writes the checked chunks, in order, in the session's transaction: new providers
-    and their conditions 1–2 by executemany, conditions 3–9 by one INSERT … SELECT (no
-    row of them passes through Python), the applications by executemany."""
+    """Writes the decided chunks, in order, in the session's transaction: new providers,
+    then the applications, each by executemany."""
 
     def __init__(self, session, now, last_provider_id: int) -> None:
         self.connection = session.connection()
@@ -465,27 +199,16 @@ class _Writer:
         self.provider_ids: dict[str, int] = {}
         self.provider_rows: list[int] = []
         self.application_rows: list[int] = []
-        self.checks = 0
-        conditions = " UNION ALL ".join(f"SELECT {c} AS n" for c in _OPEN_CONDITIONS)
-        self.open_checks = text(
-            "INSERT INTO qualificationcheck (provider_id, condition, outcome, evidence, recorded_by, recorded_at) "
-            f"SELECT p.id, c.n, 'unknown', '', NULL, :now FROM provider p CROSS JOIN ({conditions}) c "
-            "WHERE p.id > :low AND p.id <= :high ORDER BY p.id, c.n"
-        ).bindparams(bindparam("now", type_=UTCDateTime()))
 
-    def put(self, batch: _Checked) -> None:
+    def put(self, batch: _ToWrite) -> None:
         connection = self.connection
         if batch.providers:
-            low = self.last_provider_id
             insert_rows(connection, Provider.__table__, _PROVIDER_COLUMNS, batch.providers)
-            new = connection.execute(select(Provider.ubn, Provider.id).where(Provider.id > low)).all()
+            new = connection.execute(select(Provider.ubn, Provider.id)
+                                     .where(Provider.id > self.last_provider_id)).all()
             self.provider_ids.update(new)
-            high = self.last_provider_id = max(pid for _, pid in new)
+            self.last_provider_id = max(pid for _, pid in new)
             self.provider_rows.extend(batch.provider_rows)
-            computed = _computed_checks(batch.providers, self.provider_ids, self.now)
-            insert_rows(connection, QualificationCheck.__table__, _CHECK_COLUMNS, computed)
-            connection.execute(self.open_checks, {"now": self.now, "low": low, "high": high})
-            self.checks += len(computed) + len(new) * len(_OPEN_CONDITIONS)
         if batch.application_rows:
             ids = self.provider_ids
             columns = dict(batch.applications)
@@ -495,52 +218,45 @@ class _Writer:
             self.application_rows.extend(batch.application_rows)
 
 
-_ITEMS_AT = _PROVIDER_COLUMNS.index("business_items")
-_CAPITAL_AT = _PROVIDER_COLUMNS.index("paid_in_capital")
-
-
-def _computed_checks(providers: list[tuple], ids: dict[str, int], now) -> list[tuple]:
-    """The QualificationCheck rows of conditions 1–2 of each new provider, computed as
-    office_tui.eligibility.refresh_computed_checks computes them (3–9 start unknown)."""
-    rows = []
-    for provider in providers:
-        provider_id = ids[provider[0]]
-        computed = computed_conditions(SimpleNamespace(business_items=provider[_ITEMS_AT],
-                                                       paid_in_capital=provider[_CAPITAL_AT]))
-        for condition, (met, evidence) in sorted(computed.items()):
-            rows.append((provider_id, condition, "met" if met else "unmet", evidence, None, now))
-    return rows
-
-
-def _ranges(numbers: Sequence[int]) -> str:
-    """2, 3, 4, 7 → "2-4,7"."""
-    parts: list[str] = []
-    start = previous = None
+def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """2, 3, 4, 7 → [(2, 4), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
     for n in sorted(numbers):
-        if previous is not None and n == previous + 1:
-            previous = n
-            continue
-        if start is not None:
-            parts.append(str(start) if start == previous else f"{start}-{previous}")
-        start = previous = n
-    if start is not None:
-        parts.append(str(start) if start == previous else f"{start}-{previous}")
-    return ",".join(parts)
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def _ranges(runs: Sequence[tuple[int, int]]) -> str:
+    """[(2, 4), (7, 7)] → "2-4,7"."""
+    return ",".join(str(low) if low == high else f"{low}-{high}" for low, high in runs)
+
+
+def _id_runs(connection, column, above: int) -> list[tuple[int, int]]:
+    """The runs of consecutive ids above ``above`` in ``column``, found by the database
+    (an id minus its rank is the same all along a run), not fetched one by one."""
+    rank = (column - func.row_number().over(order_by=column)).label("run")
+    ids = select(column.label("id"), rank).where(column > above).subquery()
+    runs = select(func.min(ids.c.id), func.max(ids.c.id)).group_by(ids.c.run).order_by(func.min(ids.c.id))
+    return [(low, high) for low, high in connection.execute(runs)]
 
 
 def _audit(session, writer: _Writer, file_name: str, first_application_id: int) -> None:
     """One bulk entry per table written, naming the file, the rows and the ids made."""
     connection = session.connection()
     if writer.provider_rows:
-        ids = _ranges(sorted(writer.provider_ids.values()))
+        ids = _ranges(_runs(writer.provider_ids.values()))
         audit.record_bulk(session, Provider.__table__.name, len(writer.provider_rows),
-                          f"{file_name} rows {_ranges(writer.provider_rows)} → provider id {ids}")
-        audit.record_bulk(session, QualificationCheck.__table__.name, writer.checks,
-                          f"{file_name}: conditions 1-9 of new provider id {ids}")
+                          f"{file_name} rows {_ranges(_runs(writer.provider_rows))} → provider id {ids}")
     if writer.application_rows:
-        made = connection.execute(select(Application.id).where(Application.id > first_application_id)).scalars().all()
+        made = _ranges(_id_runs(connection, Application.id, first_application_id))
         audit.record_bulk(session, Application.__table__.name, len(writer.application_rows),
-                          f"{file_name} rows {_ranges(writer.application_rows)} → application id {_ranges(made)}")
+                          f"{file_name} rows {_ranges(_runs(writer.application_rows))} → application id {made}")
+
+
+# -- the import ----------------------------------------------------------------------
 
 
 class _Progress:
@@ -562,21 +278,27 @@ class _Progress:
             self.callback(done, max(done, 1))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the rows are checked and written, on again
+    after, whatever happens. A bulk load makes no reference cycles; the collections its
+    young objects set off only cost time. (gc is process-wide: for those seconds no one's
+    cycles are collected; nothing else changes.)"""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def import_applications(engine: Engine, actor, path: str | Path, progress: Progress | None = None) -> ImportReport:
     """Import the applications in ``path`` (.xlsx or .csv). A problem with the file as a
     whole (unreadable, a required column missing) raises ImportFileError and nothing is
     imported; a bad row is reported and left out. ``progress(done, total)`` counts rows."""
     path = Path(path)
-    collecting = gc.isenabled()
-    gc.disable()  # a bulk load makes no reference cycles; collecting over its objects only costs time
-    try:
-        return _import(engine, actor, path, progress)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _import(engine: Engine, actor, path: Path, progress: Progress | None) -> ImportReport:
     with open_sheet(path, APPLICATIONS) as sheet:
         report = ImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
         step = _Progress(progress, sheet.estimated_rows)
@@ -586,12 +308,13 @@ def _import(engine: Engine, actor, path: Path, progress: Progress | None) -> Imp
             stored = _load(session)
             first_application_id = session.connection().execute(select(func.max(Application.id))).scalar() or 0
             now = now_utc()
-            checker = _Checker(stored, sheet, report, now)
+            matcher = _Matcher(stored, sheet, report, now)
             writer = _Writer(session, now, stored.last_provider_id)
-            for chunk in sheet.chunks():
-                writer.put(checker.check(chunk))
-                done += len(chunk.numbers)
-                step(done)
+            with _collector_paused():
+                for chunk in sheet.chunks():
+                    writer.put(matcher.match(chunk))
+                    done += len(chunk.numbers)
+                    step(done)
             _audit(session, writer, path.name, first_application_id)
     step.finish(done)
     report.rejected.sort(key=lambda error: error.row)

@@ -13,10 +13,11 @@ asked for, once: as dicts (:meth:`Sheet.rows`) or, for big files, as chunks of c
 memory whole. Whatever goes wrong with the file itself comes out as one
 :class:`ImportFileError` in the interface language, never as a traceback.
 
+The layouts themselves, one per kind of file, are in :mod:`importers.layouts`.
+
 Also here: :func:`insert_rows` / :func:`insert_columns`, the bulk write every importer
 shares (executemany in chunks, no ORM objects; the caller records the ``bulk`` audit
-entry), and the column layouts of the importers still to come (reviewers, scores,
-claims, usage, past recipients), so that their templates exist already.
+entry).
 """
 
 from __future__ import annotations
@@ -368,80 +369,3 @@ def insert_columns(connection, table: SATable, columns: Mapping[str, Sequence[An
     for start in range(0, len(prepared), chunk):
         execute_chunk(connection, statement, list(prepared[start:start + chunk]))
 
-
-# -- layouts of the importers still to come (TEMPLATES.md) ---------------------------
-# The applications layout lives with its importer (importers.applications); these move
-# to theirs when they are written.
-
-REVIEWERS = Layout("reviewers", (
-    Column("reviewer_no", "委員編號", "reviewer_no", required=True),
-    Column("name", "姓名", "name", required=True),
-    Column("affiliation", "服務單位", "affiliation"),
-    Column("email", "Email", "email"),
-    Column("expertise", "專長", "expertise"),
-    Column("conflict_ubns", "迴避統編", "conflict_ubns"),
-))
-
-# DOMAIN.md A3, the default rubric; a batch's own rubric declares its own columns.
-CRITERIA = (
-    ("T1", "大量連線"), ("T2", "大量計算"), ("T3", "資源彈性調度"), ("T4", "服務不中斷"),
-    ("T5", "雲端負載機制"), ("T6", "資安風險"), ("T7", "資料自主權"), ("T8", "流量驗證與數據提供的合理性"),
-    ("T9", "教育訓練"), ("P1", "雲端解決方案對店家的適用性"), ("P2", "雲端解決方案行銷推廣能量"),
-    ("P3", "營運穩健"), ("P4", "服務能量"),
-)
-
-
-def scores_layout(criteria: Sequence[tuple[str, str]] = CRITERIA) -> Layout:
-    """評分: one column per criterion, headed by its code (the label is accepted too)."""
-    return Layout("scores", (
-        Column("application_no", "申請編號", "application_no", required=True),
-        Column("reviewer_no", "委員編號", "reviewer_no", required=True),
-        *(Column(code.lower(), code, code, required=True, also=(label, f"{code} {label}"),
-                 help="import.col.scores.criterion", help_params=(("code", code), ("label", label)))
-          for code, label in criteria),
-        Column("comment", "評語", "comment"),
-    ))
-
-
-SCORES = scores_layout()
-
-CLAIMS = Layout("claims", (
-    Column("claim_no", "請款編號", "claim_no", required=True),
-    Column("provider_ubn", "服務提供者統編", "provider_ubn", required=True),
-    Column("store_ubn", "店家統編", "store_ubn", required=True),
-    Column("store_name", "店家名稱", "store_name", required=True),
-    Column("industry", "行業別", "industry", required=True),
-    Column("application_no", "申請編號", "application_no", required=True),
-    Column("contract_start", "契約起日", "contract_start", required=True),
-    Column("contract_end", "契約迄日", "contract_end", required=True),
-    Column("contract_total", "契約總額", "contract_total", required=True),
-    Column("terminated_on", "終止日", "terminated_on"),
-    Column("invoice_no", "發票號碼", "invoice_no", required=True),
-    Column("invoice_date", "發票日期", "invoice_date", required=True),
-    Column("invoice_amount", "發票金額", "invoice_amount", required=True),
-    Column("withholding_amount", "扣繳憑單金額", "withholding_amount"),
-    Column("filed_on", "請款日期", "filed_on", required=True),
-    Column("declaration", "聲明書", "declaration"),
-    Column("receipt", "領據及總表", "receipt"),
-    Column("signed_contract", "契約", "signed_contract"),
-    Column("invoice_copy", "發票影本", "invoice_copy"),
-    Column("existing_customer", "既有客戶", "existing_customer"),
-))
-
-USAGE = Layout("usage", (
-    Column("store_ubn", "店家統編", "store_ubn", required=True),
-    Column("at", "時間", "at", required=True),
-    Column("event", "事件", "event"),
-))
-
-USAGE_DAILY = Layout("usage-daily", (
-    Column("store_ubn", "店家統編", "store_ubn", required=True),
-    Column("date", "日期", "date", required=True),
-    Column("count", "次數", "count", required=True),
-))
-
-PAST_RECIPIENTS = Layout("past-recipients", (
-    Column("store_ubn", "店家統編", "store_ubn", required=True),
-    Column("store_name", "店家名稱", "store_name"),
-    Column("programme", "計畫", "programme"),
-))

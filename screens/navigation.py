@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 # Workflows still to come, with the issue that brings each.
-PENDING = {"notices": 4, "calendar": 4, "review": 5, "claims": 6, "usage": 6}
+PENDING = {"review": 5, "claims": 6, "usage": 6}
 
 
 def open_workflow(app: App, name: str) -> None:
@@ -21,6 +21,18 @@ def open_workflow(app: App, name: str) -> None:
         from screens.triage import TriageScreen
 
         app.push_screen(TriageScreen())
+    elif name == "notices":
+        from screens.notices import NoticesScreen
+
+        app.push_screen(NoticesScreen())
+    elif name == "calendar":
+        from screens.calendar import CalendarScreen
+
+        app.push_screen(CalendarScreen())
+    elif name == "decks":
+        from screens.decks import DecksScreen
+
+        app.push_screen(DecksScreen())
     elif name == "settings":
         from screens.settings import SettingsScreen
 

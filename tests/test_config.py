@@ -30,7 +30,7 @@ def test_defaults(isolated_office):
     assert settings.lang == "zh_TW"
     assert settings.date_style == "roc"
     assert settings.auth == "login"
-    assert settings.working_days == 3
+    assert settings.correction_working_days == {"A": 3, "B": 3}
     assert settings.db_url == f"sqlite:///{isolated_office / 'data' / 'office.db'}"
     assert not config_path().exists()  # loading never writes the file
 
@@ -41,8 +41,8 @@ def test_settings_file_overrides_defaults(settings_file):
         'lang = "en"\n'
         'date_style = "iso"\n'
         'auth = "os"\n'
-        "working_days = 5\n"
-        'unknown_key = "ignored"\n',
+        'unknown_key = "ignored"\n'
+        "[correction_working_days]\nA = 5\nB = 4\n",
         encoding="utf-8",
     )
     settings = load_settings()
@@ -52,7 +52,7 @@ def test_settings_file_overrides_defaults(settings_file):
         date_style="iso",
         auth="os",
         theme="textual-dark",
-        working_days=5,
+        correction_working_days={"A": 5, "B": 4},
     )
 
 
@@ -140,23 +140,24 @@ def test_save_setting_creates_the_file(isolated_office):
 
 def test_save_setting_keeps_other_keys(settings_file):
     settings_file.write_text(
-        'db_url = "sqlite:////srv/office.db"\ndate_style = "iso"\nworking_days = 4\n',
+        'db_url = "sqlite:////srv/office.db"\ndate_style = "iso"\n[correction_working_days]\nA = 4\n',
         encoding="utf-8",
     )
     save_setting("theme", "textual-light")
-    save_setting("working_days", 5)
+    save_setting("lang", "en")
     stored = tomllib.loads(settings_file.read_text(encoding="utf-8"))
     assert stored == {
         "db_url": "sqlite:////srv/office.db",
         "date_style": "iso",
         "theme": "textual-light",
-        "working_days": 5,
+        "lang": "en",
+        "correction_working_days": {"A": 4},
     }
     settings = load_settings()
     assert settings.db_url == "sqlite:////srv/office.db"
     assert settings.date_style == "iso"
     assert settings.theme == "textual-light"
-    assert settings.working_days == 5
+    assert settings.correction_working_days == {"A": 4}
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 import importers.tabular as tabular
-from importers.applications import APPLICATIONS, ImportReport, RowError, import_applications
+from importers.applications import ImportReport, RowError, import_applications
+from importers.layouts import APPLICATIONS
 from importers.tabular import ImportFileError
 from models import Application, AuditEntry, Provider, QualificationCheck
 from office_tui.actor import Actor
 from office_tui.batches import save_batch
 from office_tui.clock import OFFICE_TZ
-from office_tui.eligibility import refresh_computed_checks
+from office_tui.eligibility import checklist
 from office_tui.errors import describe
 from office_tui.i18n import set_language
 
@@ -82,6 +83,19 @@ def providers(engine) -> dict[str, Provider]:
         return {p.ubn: p for p in session.scalars(select(Provider))}
 
 
+def checklists(engine) -> dict[str, list[tuple]]:
+    """Each provider's nine conditions as the office reads them: (condition, outcome,
+    evidence, computed)."""
+    with Session(engine) as session:
+        return {p.ubn: [(e.condition, e.outcome, e.evidence, e.computed) for e in checklist(session, p)]
+                for p in session.scalars(select(Provider))}
+
+
+def open_conditions() -> list[tuple]:
+    """Conditions 3–9 of a provider no one has recorded anything for."""
+    return [(n, "unknown", "", False) for n in range(3, 10)]
+
+
 def test_a_good_file_imports_every_row(office, tmp_path):
     path = write(tmp_path / "apps.xlsx", [
         row(),
@@ -107,25 +121,17 @@ def test_a_good_file_imports_every_row(office, tmp_path):
     assert stored["C110-1-0001"].provider_id == stored["C110-1-0002"].provider_id == a.id
 
 
-def test_new_providers_get_nine_checks_with_conditions_1_and_2_computed(office, tmp_path):
+def test_new_providers_read_conditions_1_and_2_from_their_imported_data(office, tmp_path):
     path = write(tmp_path / "apps.xlsx", [
         row(), row(application_no="C110-1-0002", ubn=UBN_B, company_name="智匯科技有限公司",
                    business_items="F401010 一般進出口業", paid_in_capital=500_000)])
     import_applications(office, ACTOR, path)
-    with Session(office) as session:
-        checks = {(c.provider_id, c.condition): c for c in session.scalars(select(QualificationCheck))}
-        people = {p.ubn: p for p in session.scalars(select(Provider))}
-        a, b = people[UBN_A], people[UBN_B]
-        assert sorted(cond for pid, cond in checks if pid == a.id) == list(range(1, 10))
-        assert (checks[a.id, 1].outcome, checks[a.id, 1].evidence) == ("met", "I301010、I301020")
-        assert (checks[a.id, 2].outcome, checks[a.id, 2].evidence) == ("met", "NT$3,000,000")
-        assert (checks[b.id, 1].outcome, checks[b.id, 1].evidence) == ("unmet", "F401010")
-        assert checks[b.id, 2].outcome == "unmet"
-        assert {checks[a.id, n].outcome for n in range(3, 10)} == {"unknown"}
-        # The office's own rule finds nothing to change.
-        for provider in (a, b):
-            refresh_computed_checks(session, provider)
-        assert not session.dirty and not session.new
+    assert checklists(office) == {
+        UBN_A: [(1, "met", "I301010、I301020", True), (2, "met", "NT$3,000,000", True), *open_conditions()],
+        UBN_B: [(1, "unmet", "F401010", True), (2, "unmet", "NT$500,000", True), *open_conditions()],
+    }
+    # Nothing is stored for them: 1–2 are computed when read, 3–9 are staff's to record.
+    assert count(office, QualificationCheck) == 0
 
 
 BAD_CELLS = [
@@ -271,7 +277,8 @@ def test_one_provider_per_ubn_with_several_applications(office, tmp_path):
     report = import_applications(office, ACTOR, path)
     assert report.accepted == [2, 3]
     assert count(office, Provider) == 1
-    assert count(office, QualificationCheck) == 9
+    assert checklists(office) == {  # the first row registers
+        UBN_A: [(1, "met", "I301010、I301020", True), (2, "met", "NT$3,000,000", True), *open_conditions()]}
     stored = applications(office)
     assert stored["C110-1-0001"].provider_id == stored["C110-1-0002"].provider_id
     assert providers(office)[UBN_A].address == "臺北市中正區重慶南路一段122號"  # the first row registers
@@ -425,14 +432,27 @@ def test_each_table_written_gets_one_bulk_audit_entry_naming_file_rows_and_ids(o
     with Session(office) as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "bulk")).all()
         ids = sorted(session.scalars(select(Application.id)))
-    assert sorted(e.table_name for e in entries) == ["application", "provider", "qualificationcheck"]
+    assert sorted(e.table_name for e in entries) == ["application", "provider"]
     assert {e.username for e in entries} == {"staff"}
     assert {e.reason for e in entries} == {"import applications batch1.xlsx"}
     notes = {e.table_name: json.loads(e.changes) for e in entries}
     assert notes["application"]["rows"] == [None, 3]
     assert notes["application"]["note"][1] == f"batch1.xlsx rows 2-3,5 → application id {ids[0]}-{ids[-1]}"
     assert notes["provider"]["rows"] == [None, 2]
-    assert notes["qualificationcheck"]["rows"] == [None, 18]
+
+
+def test_the_audit_note_gives_ids_and_rows_as_runs_with_their_gaps(engine):
+    from sqlalchemy import Column, Integer, MetaData, Table, insert
+
+    from importers.applications import _id_runs, _ranges, _runs
+
+    assert _ranges(_runs([7, 2, 4, 3, 10])) == "2-4,7,10"
+    table = Table("ids", MetaData(), Column("id", Integer, primary_key=True))
+    with engine.begin() as connection:
+        table.create(connection)
+        connection.execute(insert(table), [{"id": n} for n in (1, 2, 3, 5, 6, 9, 12, 13)])
+        assert _ranges(_id_runs(connection, table.c.id, 1)) == "2-3,5-6,9,12-13"
+        assert _id_runs(connection, table.c.id, 13) == []
 
 
 def test_progress_is_reported_up_to_the_total(office, tmp_path):
@@ -462,12 +482,17 @@ def test_many_rows_across_chunks(office, tmp_path, monkeypatch):
     real_chunks = tabular.Sheet.chunks
     monkeypatch.setattr(tabular.Sheet, "chunks", lambda self, size=7: real_chunks(self, 7))
     ubns = [UBN_A, UBN_B, UBN_C, "04595257", "11223340"]
+    capital = [3_000_000, 500_000, 1_000_000, 999_999, 2_500_000]
     rows = [row(application_no=f"C110-1-{n:04d}", ubn=ubns[n % 5], company_name=f"公司{ubns[n % 5]}",
-                submitted_at=datetime.combine(date(2021, 7, 1 + n % 9), time(9, n % 60)))
+                paid_in_capital=capital[n % 5], submitted_at=datetime.combine(date(2021, 7, 1 + n % 9), time(9, n % 60)))
             for n in range(40)]
     report = import_applications(office, ACTOR, write(tmp_path / "apps.xlsx", rows))
     assert report.accepted == list(range(2, 42))
-    assert count(office, Provider) == 5 and count(office, QualificationCheck) == 45
+    assert count(office, Provider) == 5 and count(office, QualificationCheck) == 0
+    assert checklists(office) == {
+        ubn: [(1, "met", "I301010、I301020", True),
+              (2, "met" if money >= 1_000_000 else "unmet", f"NT${money:,}", True), *open_conditions()]
+        for ubn, money in zip(ubns, capital)}
     stored = applications(office)
     people = {p.id: p.ubn for p in providers(office).values()}
     assert all(people[stored[f"C110-1-{n:04d}"].provider_id] == ubns[n % 5] for n in range(40))

@@ -14,6 +14,7 @@ SIZE = (120, 40)
 
 async def _figures(pilot) -> None:
     await wait_for(pilot, lambda: figures_loaded(pilot.app))
+    pilot.app.clear_notifications()  # e.g. "a notice lapsed": timing-dependent, not the subject
     await pilot.pause()
 
 

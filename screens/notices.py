@@ -1,0 +1,470 @@
+"""補正通知 — the correction notices: overdue, due today, due within 2 working days, the rest.
+
+c corrected (with the date) · e extend (working days + reason) · w withdraw (reason) ·
+n raise a notice by hand · x export the list (xlsx) · a open only / all · d meeting decks.
+Every change runs in a worker, is told in a toast, and the list reloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TextArea
+
+from office_tui.clock import office_today
+from office_tui.dates import DateParseError, parse_date
+from office_tui.errors import describe
+from office_tui.i18n import t
+from screens.formatting import cell
+from screens.forms import FormScreen
+from screens.i18n import TranslatedBindings
+from screens.messages import OfficeReady
+
+URGENCIES = ("overdue", "today", "soon", "later", "closed")
+# Rich styles: DataTable cells are Rich renderables, not CSS-styled widgets.
+URGENCY_STYLE = {"overdue": "bold red", "today": "bold dark_orange", "soon": "yellow", "later": "", "closed": "dim"}
+
+
+def _first_item(items: str, width: int = 24) -> str:
+    """The first item, short enough for its column (the panel below shows them all)."""
+    first = items.splitlines()[0] if items else ""
+    more = len(items.splitlines()) > 1
+    return first[:width] + "…" if len(first) > width or more else first
+
+
+class NoticesScreen(TranslatedBindings, Screen):
+    BINDINGS = [
+        Binding("c", "corrected", "key.mark_corrected", id="notice_list.corrected"),
+        Binding("e", "extend", "key.extend", id="notice_list.extend"),
+        Binding("w", "withdraw", "key.withdraw", id="notice_list.withdraw"),
+        Binding("n", "raise_notice", "key.raise_notice", id="notice_list.raise"),
+        Binding("x", "export", "key.export", id="notice_list.export"),
+        Binding("a", "toggle_all", "key.open_or_all", id="notice_list.toggle_all"),
+        Binding("d", "decks", "key.decks", id="notice_list.decks"),
+        Binding("f5", "refresh", "key.refresh", id="notice_list.refresh"),
+        Binding("escape", "app.pop_screen", "key.back", id="notice_list.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.rows: list = []  # NoticeRow, in the order shown
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("common.loading"), id="notices-summary", classes="section-title")
+        yield DataTable(id="notices", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="notice-items", classes="notice-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("menu.notices")
+        table = self.table
+        table.add_columns(t("col.application_no"), t("col.company_name"), t("notices.col_purpose"),
+                          t("col.notified_on"), t("col.due_on"), t("col.urgency"), t("col.notice_status"),
+                          t("col.items"))
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # on the first push too, and back from the decks screen
+
+    @on(OfficeReady)
+    def _lapsed_meanwhile(self) -> None:
+        self.reload()  # the app's chores lapsed some notices
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#notices", DataTable)
+
+    # -- loading -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="notices-load", exit_on_error=False)
+    def reload(self) -> None:
+        from office_tui.notices import list_notices
+
+        try:
+            rows = list_notices(self.app.office.engine, status=None if self.show_all else "open")
+        except Exception as error:  # noqa: BLE001 - told to the user
+            self.app.call_from_thread(self.notify, describe(error), severity="error")
+            return
+        rows.sort(key=lambda r: (URGENCIES.index(r.urgency), r.due_on, r.application_no))
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list) -> None:
+        table = self.table
+        keep = self.current.id if self.current else None
+        self.rows = rows
+        style = self.app.settings.date_style
+        table.clear()
+        for row in rows:
+            mark = URGENCY_STYLE[row.urgency]
+            table.add_row(row.application_no, row.company_name, t(f"notice.purpose_{row.purpose}"),
+                          cell("date", row.notified_on, style), Text(cell("date", row.due_on, style), style=mark),
+                          Text(t(f"notice.urgency_{row.urgency}"), style=mark), t(f"notice.{row.status}"),
+                          _first_item(row.items), key=str(row.id))
+        ids = [r.id for r in rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep), animate=False)
+        counts = {u: sum(1 for r in rows if r.urgency == u) for u in URGENCIES}
+        self.query_one("#notices-summary", Static).update(t(
+            "notices.summary_all" if self.show_all else "notices.summary_open", total=len(rows), **counts))
+        self._show_items()
+
+    @on(DataTable.RowHighlighted, "#notices")
+    def _show_items(self) -> None:
+        row = self.current
+        text = ""
+        if row is not None:
+            style = self.app.settings.date_style
+            head = t("notices.items_head", application_no=row.application_no, company=row.company_name,
+                     notified=cell("date", row.notified_on, style), due=cell("date", row.due_on, style))
+            if row.corrected_on:
+                head += "　" + t("notices.corrected_on", day=cell("date", row.corrected_on, style))
+            text = head + "\n" + row.items
+        self.query_one("#notice-items", Static).update(Text(text))
+
+    @property
+    def current(self):
+        """The highlighted notice (a NoticeRow), or None."""
+        table = self.query_one("#notices", DataTable)
+        if not self.rows or not table.row_count or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    # -- actions ---------------------------------------------------------------------------
+    def _run(self, job: Callable[[], str]) -> None:
+        """Run ``job`` (a service call returning the message to tell) off the UI thread."""
+
+        def run() -> None:
+            try:
+                message = job()
+            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
+                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
+                return
+            self.app.call_from_thread(self.notify, message, timeout=8)
+            self.app.call_from_thread(self.reload)
+
+        self.run_worker(run, thread=True, exclusive=True, group="notices-act", exit_on_error=False)
+
+    def _open_notice(self):
+        """The highlighted notice if it is still open; else say why not and give None."""
+        row = self.current
+        if row is None:
+            self.notify(t("notices.none_selected"), severity="warning")
+            return None
+        if row.status != "open":
+            self.notify(t("notice.not_open", notice_id=row.id, status=t(f"notice.{row.status}")), severity="warning")
+            return None
+        return row
+
+    def _date(self, value: date) -> str:
+        return cell("date", value, self.app.settings.date_style)
+
+    def action_corrected(self) -> None:
+        from office_tui.notices import mark_corrected
+
+        row = self._open_notice()
+        if row is None:
+            return
+
+        def given(day: date | None) -> None:
+            if day is None:
+                return
+
+            def job() -> str:
+                notice = mark_corrected(self.app.office.engine, self.app.actor, row.id, day)
+                message = t("notices.corrected_done", application_no=row.application_no, day=self._date(day))
+                return message + (f"（{notice.closed_reason}）" if notice.closed_reason else "")
+
+            self._run(job)
+
+        title = t("notices.corrected_title", application_no=row.application_no)
+        self.app.push_screen(DateScreen(title, self._date(office_today())), given)
+
+    def action_extend(self) -> None:
+        from office_tui.notices import extend
+
+        row = self._open_notice()
+        if row is None:
+            return
+
+        def given(answer: tuple[int, str] | None) -> None:
+            if answer is None:
+                return
+            days, reason = answer
+
+            def job() -> str:
+                notice = extend(self.app.office.engine, self.app.actor, row.id, days, reason)
+                return t("notices.extended", application_no=row.application_no, days=days,
+                         due=self._date(notice.due_on))
+
+            self._run(job)
+
+        self.app.push_screen(ExtendScreen(t("notices.extend_title", application_no=row.application_no,
+                                            due=self._date(row.due_on))), given)
+
+    def action_withdraw(self) -> None:
+        from office_tui.notices import withdraw
+        from screens.forms import ReasonScreen
+
+        row = self._open_notice()
+        if row is None:
+            return
+
+        def given(reason: str | None) -> None:
+            if not reason:
+                return
+
+            def job() -> str:
+                withdraw(self.app.office.engine, self.app.actor, row.id, reason)
+                return t("notices.withdrawn_done", application_no=row.application_no)
+
+            self._run(job)
+
+        self.app.push_screen(ReasonScreen(t("notices.withdraw_title", application_no=row.application_no)), given)
+
+    def action_raise_notice(self) -> None:
+        from office_tui.notices import raise_notice
+
+        def given(answer: tuple[str, date, list[str]] | None) -> None:
+            if answer is None:
+                return
+            number, notified_on, items = answer
+
+            def job() -> str:
+                notice = raise_notice(self.app.office.engine, self.app.actor, number, notified_on, items)
+                return t("notice.raised", application_no=number, due=self._date(notice.due_on))
+
+            self._run(job)
+
+        self.app.push_screen(RaiseNoticeScreen(self._date(office_today())), given)
+
+    def action_export(self) -> None:
+        from exports.notices import default_file_name
+        from office_tui.config import data_dir
+
+        rows, style = list(self.rows), self.app.settings.date_style
+        if not rows:
+            self.notify(t("notices.nothing_to_export"), severity="warning")
+            return
+
+        def given(path: str | None) -> None:
+            if not path:
+                return
+
+            def job() -> str:
+                from exports.notices import write_notices
+
+                written = write_notices(rows, path, style)
+                return t("notices.exported", n=len(rows), path=str(written))
+
+            self._run(job)
+
+        default = str(data_dir() / default_file_name(office_today(), style))
+        self.app.push_screen(PathScreen(t("notices.export_title_dialog", n=len(rows)), default), given)
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.reload()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_decks(self) -> None:
+        from screens.decks import DecksScreen
+
+        self.app.push_screen(DecksScreen())
+
+# -- the dialogs the screen asks ---------------------------------------------------------------
+class DateScreen(FormScreen):
+    """Ask for a date, typed ROC (115/11/20, 115年11月20日, 1151120) or ISO."""
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text, self.default = title, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(value=self.default, placeholder=t("notices.date_hint"), id="day")
+            yield Static(t("notices.date_hint"), classes="dim")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#day")
+    def _done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#day", Input).value.strip()
+        try:
+            self.dismiss(parse_date(text))
+        except DateParseError:
+            self.error(t("notices.bad_date", value=text))
+
+
+class ExtendScreen(FormScreen):
+    """How many more working days, and why (kept in the notice's history)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(placeholder=t("notices.extra_days"), type="integer", id="days")
+            yield Input(placeholder=t("form.reason"), id="reason")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#days")
+    def _days_done(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _reason_done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#days", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip()
+        if not text.isdigit() or int(text) < 1:
+            self.error(t("notice.bad_extension"))
+            self.query_one("#days", Input).focus()
+        elif not reason:
+            self.error(t("form.reason_required"))
+            self.query_one("#reason", Input).focus()
+        else:
+            self.dismiss((int(text), reason))
+
+
+class PathScreen(FormScreen):
+    """Where to write a file (a default in the data directory)."""
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text, self.default = title, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(value=self.default, placeholder=t("dialog.file_prompt"), id="path")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#path")
+    def _done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.error(t("notices.path_required"))
+            return
+        self.dismiss(path)
+
+
+def application_items(engine, application_no: str) -> tuple[str, str, list[str]]:
+    """(company, status, what its records say is to correct) for a notice raised by hand."""
+    from sqlmodel import select
+
+    from models import Application, Provider
+    from office_tui.db import read_session
+    from office_tui.notices import NoticeError, items_to_correct
+
+    with read_session(engine) as session:
+        application = session.exec(select(Application).where(Application.application_no == application_no)).first()
+        if application is None:
+            raise NoticeError("move.no_such_application", application_no=application_no)
+        company = session.get(Provider, application.provider_id).name
+        return company, application.status, items_to_correct(session, application)
+
+
+class RaiseNoticeScreen(FormScreen):
+    """A notice by hand: the application number (Enter fills in what its records say is
+    to correct), the day the provider received it, the items one a line."""
+
+    def __init__(self, today: str) -> None:
+        super().__init__()
+        self.today = today
+        self.prefilled = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{t('notices.raise_title')}[/b]", classes="dialog-title")
+            yield Input(placeholder=t("col.application_no"), id="application-no")
+            yield Static("", id="application", classes="dim")
+            yield Label(t("col.notified_on"))
+            yield Input(value=self.today, placeholder=t("notices.date_hint"), id="notified-on")
+            yield Label(t("notices.items_label"))
+            yield TextArea(id="items", placeholder=t("notices.items_placeholder"))
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#application-no")
+    def _number_done(self) -> None:
+        self._look_up()
+        self.query_one("#items", TextArea).focus()
+
+    @on(Input.Blurred, "#application-no")
+    def _number_left(self) -> None:
+        self._look_up()
+
+    def _look_up(self) -> None:
+        number = self.query_one("#application-no", Input).value.strip()
+        if not number:
+            return
+        engine = self.app.office.engine
+
+        def look() -> None:
+            try:
+                found = application_items(engine, number)
+            except Exception as error:  # noqa: BLE001 - shown in the form
+                self.app.call_from_thread(self._found, number, None, describe(error))
+                return
+            self.app.call_from_thread(self._found, number, found, "")
+
+        self.run_worker(look, thread=True, exclusive=True, group="raise-look-up", exit_on_error=False)
+
+    def _found(self, number: str, found: tuple | None, problem: str) -> None:
+        if number != self.query_one("#application-no", Input).value.strip():
+            return  # typed on meanwhile
+        line = self.query_one("#application", Static)
+        if found is None:
+            line.update(problem)
+            return
+        company, status, items = found
+        area = self.query_one("#items", TextArea)
+        if area.text.strip() in ("", self.prefilled.strip()):
+            self.prefilled = "\n".join(items)
+            area.text = self.prefilled
+        key = "notices.prefilled" if items else "notices.nothing_on_record"
+        line.update(t(key, company=company, status=t(f"status.{status}"), n=len(items)))
+        self.error("")
+
+    def action_submit(self) -> None:
+        number = self.query_one("#application-no", Input).value.strip()
+        day_text = self.query_one("#notified-on", Input).value.strip()
+        items = [line.strip() for line in self.query_one("#items", TextArea).text.splitlines() if line.strip()]
+        if not number:
+            self.error(t("notices.application_required"))
+            self.query_one("#application-no", Input).focus()
+            return
+        try:
+            day = parse_date(day_text)
+        except DateParseError:
+            self.error(t("notices.bad_date", value=day_text))
+            self.query_one("#notified-on", Input).focus()
+            return
+        if not items:
+            self.error(t("notices.items_required"))
+            self.query_one("#items", TextArea).focus()
+            return
+        self.dismiss((number, day, items))
