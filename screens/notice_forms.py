@@ -1,0 +1,201 @@
+"""The notices screen's dialogs: a date, an extension, a file path, a notice by hand."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static, TextArea
+
+from office_tui.dates import DateParseError, parse_date
+from office_tui.errors import describe
+from office_tui.i18n import t
+from screens.forms import FormScreen
+
+
+class DateScreen(FormScreen):
+    """Ask for a date, typed ROC (115/11/20, 115年11月20日, 1151120) or ISO."""
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text, self.default = title, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(value=self.default, placeholder=t("notices.date_hint"), id="day")
+            yield Static(t("notices.date_hint"), classes="dim")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#day")
+    def _done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#day", Input).value.strip()
+        try:
+            self.dismiss(parse_date(text))
+        except DateParseError:
+            self.error(t("notices.bad_date", value=text))
+
+
+class ExtendScreen(FormScreen):
+    """How many more working days, and why (kept in the notice's history)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(placeholder=t("notices.extra_days"), type="integer", id="days")
+            yield Input(placeholder=t("form.reason"), id="reason")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#days")
+    def _days_done(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _reason_done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#days", Input).value.strip()
+        reason = self.query_one("#reason", Input).value.strip()
+        if not text.isdigit() or int(text) < 1:
+            self.error(t("notice.bad_extension"))
+            self.query_one("#days", Input).focus()
+        elif not reason:
+            self.error(t("form.reason_required"))
+            self.query_one("#reason", Input).focus()
+        else:
+            self.dismiss((int(text), reason))
+
+
+class PathScreen(FormScreen):
+    """Where to write a file (a default in the data directory)."""
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text, self.default = title, default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
+            yield Input(value=self.default, placeholder=t("dialog.file_prompt"), id="path")
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#path")
+    def _done(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.error(t("notices.path_required"))
+            return
+        self.dismiss(path)
+
+
+def application_items(engine, application_no: str) -> tuple[str, str, list[str]]:
+    """(company, status, what its records say is to correct) for a notice raised by hand."""
+    from sqlmodel import select
+
+    from models import Application, Provider
+    from office_tui.db import read_session
+    from office_tui.notices import NoticeError, items_to_correct
+
+    with read_session(engine) as session:
+        application = session.exec(select(Application).where(Application.application_no == application_no)).first()
+        if application is None:
+            raise NoticeError("move.no_such_application", application_no=application_no)
+        company = session.get(Provider, application.provider_id).name
+        return company, application.status, items_to_correct(session, application)
+
+
+class RaiseNoticeScreen(FormScreen):
+    """A notice by hand: the application number (Enter fills in what its records say is
+    to correct), the day the provider received it, the items one a line."""
+
+    def __init__(self, today: str) -> None:
+        super().__init__()
+        self.today = today
+        self.prefilled = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"[b]{t('notices.raise_title')}[/b]", classes="dialog-title")
+            yield Input(placeholder=t("col.application_no"), id="application-no")
+            yield Static("", id="application", classes="dim")
+            yield Label(t("col.notified_on"))
+            yield Input(value=self.today, placeholder=t("notices.date_hint"), id="notified-on")
+            yield Label(t("notices.items_label"))
+            yield TextArea(id="items", placeholder=t("notices.items_placeholder"))
+            yield Static("", id="form-error", classes="error")
+            yield from self.buttons()
+
+    @on(Input.Submitted, "#application-no")
+    def _number_done(self) -> None:
+        self._look_up()
+        self.query_one("#items", TextArea).focus()
+
+    @on(Input.Blurred, "#application-no")
+    def _number_left(self) -> None:
+        self._look_up()
+
+    def _look_up(self) -> None:
+        number = self.query_one("#application-no", Input).value.strip()
+        if not number:
+            return
+        engine = self.app.office.engine
+
+        def look() -> None:
+            try:
+                found = application_items(engine, number)
+            except Exception as error:  # noqa: BLE001 - shown in the form
+                self.app.call_from_thread(self._found, number, None, describe(error))
+                return
+            self.app.call_from_thread(self._found, number, found, "")
+
+        self.run_worker(look, thread=True, exclusive=True, group="raise-look-up", exit_on_error=False)
+
+    def _found(self, number: str, found: tuple | None, problem: str) -> None:
+        if number != self.query_one("#application-no", Input).value.strip():
+            return  # typed on meanwhile
+        line = self.query_one("#application", Static)
+        if found is None:
+            line.update(problem)
+            return
+        company, status, items = found
+        area = self.query_one("#items", TextArea)
+        if area.text.strip() in ("", self.prefilled.strip()):
+            self.prefilled = "\n".join(items)
+            area.text = self.prefilled
+        key = "notices.prefilled" if items else "notices.nothing_on_record"
+        line.update(t(key, company=company, status=t(f"status.{status}"), n=len(items)))
+        self.error("")
+
+    def action_submit(self) -> None:
+        number = self.query_one("#application-no", Input).value.strip()
+        day_text = self.query_one("#notified-on", Input).value.strip()
+        items = [line.strip() for line in self.query_one("#items", TextArea).text.splitlines() if line.strip()]
+        if not number:
+            self.error(t("notices.application_required"))
+            self.query_one("#application-no", Input).focus()
+            return
+        try:
+            day = parse_date(day_text)
+        except DateParseError:
+            self.error(t("notices.bad_date", value=day_text))
+            self.query_one("#notified-on", Input).focus()
+            return
+        if not items:
+            self.error(t("notices.items_required"))
+            self.query_one("#items", TextArea).focus()
+            return
+        self.dismiss((number, day, items))
