@@ -13,18 +13,18 @@ from calendar import monthrange
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Static
 
 from office_tui.clock import office_today
 from office_tui.errors import describe
 from office_tui.i18n import t
 from screens.formatting import cell
-from screens.forms import FormScreen
+from screens.forms import TextField, TextFieldsScreen
 from screens.i18n import TranslatedBindings
 
 CELLS = 42  # six weeks, Monday first
@@ -284,33 +284,11 @@ class CalendarScreen(TranslatedBindings, Screen):
         self.run_worker(run, thread=True, exclusive=True, group="calendar-change", exit_on_error=False)
 
 
-class ClosureScreen(FormScreen):
+class ClosureScreen(TextFieldsScreen):
     """停止上班: the reason, and the announcement that declared it."""
 
     def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
-            yield Input(placeholder=t("month.closure_reason"), id="reason")
-            yield Input(placeholder=t("month.announcement"), id="announcement")
-            yield Static("", id="form-error", classes="error")
-            yield from self.buttons()
-
-    @on(Input.Submitted, "#reason")
-    def _reason_done(self) -> None:
-        self.query_one("#announcement", Input).focus()
-
-    @on(Input.Submitted, "#announcement")
-    def _done(self) -> None:
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.error(t("calendar.reason_required"))
-            self.query_one("#reason", Input).focus()
-            return
-        self.dismiss((reason, self.query_one("#announcement", Input).value.strip()))
+        super().__init__(title, [
+            TextField("reason", t("month.closure_reason"), "calendar.reason_required"),
+            TextField("announcement", t("month.announcement")),
+        ], lambda values: (values["reason"], values["announcement"]))

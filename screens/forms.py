@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -129,30 +130,62 @@ class ConditionScreen(FormScreen):
         self.dismiss(ConditionRecord(int(condition), str(outcome), evidence))
 
 
-class ReasonScreen(FormScreen):
-    """Ask for a required reason (e.g. why a document is deficient)."""
+@dataclass(frozen=True)
+class TextField:
+    """One line of a TextFieldsScreen."""
 
-    def __init__(self, title: str) -> None:
+    id: str
+    placeholder: str
+    required: str | None = None  # i18n key of the message when left empty
+    value: str = ""
+    type: str = "text"  # Textual Input type: text / integer / number
+    check: Callable[[str], str | None] | None = None  # a message when the value is wrong
+
+
+class TextFieldsScreen(FormScreen):
+    """A title and a few text lines: Enter goes to the next line, the last one submits;
+    each line is checked in order and the first problem is shown beside the form."""
+
+    def __init__(self, title: str, fields: list[TextField], result: Callable[[dict[str, str]], object]) -> None:
         super().__init__()
-        self.title_text = title
+        self.title_text, self.fields, self.result = title, fields, result
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
-            yield Input(placeholder=t("form.reason"), id="reason")
+            for field in self.fields:
+                yield Input(value=field.value, placeholder=field.placeholder, type=field.type, id=field.id)
             yield Static("", id="form-error", classes="error")
             yield from self.buttons()
 
-    @on(Input.Submitted, "#reason")
-    def _done(self) -> None:
-        self.action_submit()
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        ids = [f.id for f in self.fields]
+        position = ids.index(event.input.id)
+        if position + 1 < len(ids):
+            self.query_one(f"#{ids[position + 1]}", Input).focus()
+        else:
+            self.action_submit()
 
     def action_submit(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.error(t("form.reason_required"))
-            return
-        self.dismiss(reason)
+        values = {f.id: self.query_one(f"#{f.id}", Input).value.strip() for f in self.fields}
+        for field in self.fields:
+            problem = t(field.required) if field.required and not values[field.id] else None
+            if problem is None and field.check is not None and values[field.id]:
+                problem = field.check(values[field.id])
+            if problem:
+                self.error(problem)
+                self.query_one(f"#{field.id}", Input).focus()
+                return
+        self.dismiss(self.result(values))
+
+
+class ReasonScreen(TextFieldsScreen):
+    """Ask for a required reason (e.g. why a document is deficient)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(title, [TextField("reason", t("form.reason"), "form.reason_required")],
+                         lambda values: values["reason"])
 
 
 class ChoiceScreen(FormScreen):

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from office_tui.dates import DateParseError, parse_date
 from office_tui.errors import describe
 from office_tui.i18n import t
-from screens.forms import FormScreen
+from screens.forms import FormScreen, TextField, TextFieldsScreen
 
 
 class DateScreen(FormScreen):
@@ -40,66 +40,26 @@ class DateScreen(FormScreen):
             self.error(t("notices.bad_date", value=text))
 
 
-class ExtendScreen(FormScreen):
+def _positive_days(text: str) -> str | None:
+    return None if text.isdigit() and int(text) >= 1 else t("notice.bad_extension")
+
+
+class ExtendScreen(TextFieldsScreen):
     """How many more working days, and why (kept in the notice's history)."""
 
     def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
-            yield Input(placeholder=t("notices.extra_days"), type="integer", id="days")
-            yield Input(placeholder=t("form.reason"), id="reason")
-            yield Static("", id="form-error", classes="error")
-            yield from self.buttons()
-
-    @on(Input.Submitted, "#days")
-    def _days_done(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted, "#reason")
-    def _reason_done(self) -> None:
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        text = self.query_one("#days", Input).value.strip()
-        reason = self.query_one("#reason", Input).value.strip()
-        if not text.isdigit() or int(text) < 1:
-            self.error(t("notice.bad_extension"))
-            self.query_one("#days", Input).focus()
-        elif not reason:
-            self.error(t("form.reason_required"))
-            self.query_one("#reason", Input).focus()
-        else:
-            self.dismiss((int(text), reason))
+        super().__init__(title, [
+            TextField("days", t("notices.extra_days"), "notice.bad_extension", type="integer", check=_positive_days),
+            TextField("reason", t("form.reason"), "form.reason_required"),
+        ], lambda values: (int(values["days"]), values["reason"]))
 
 
-class PathScreen(FormScreen):
+class PathScreen(TextFieldsScreen):
     """Where to write a file (a default in the data directory)."""
 
     def __init__(self, title: str, default: str) -> None:
-        super().__init__()
-        self.title_text, self.default = title, default
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(f"[b]{self.title_text}[/b]", classes="dialog-title")
-            yield Input(value=self.default, placeholder=t("dialog.file_prompt"), id="path")
-            yield Static("", id="form-error", classes="error")
-            yield from self.buttons()
-
-    @on(Input.Submitted, "#path")
-    def _done(self) -> None:
-        self.action_submit()
-
-    def action_submit(self) -> None:
-        path = self.query_one("#path", Input).value.strip()
-        if not path:
-            self.error(t("notices.path_required"))
-            return
-        self.dismiss(path)
+        super().__init__(title, [TextField("path", t("dialog.file_prompt"), "notices.path_required", value=default)],
+                         lambda values: values["path"])
 
 
 def application_items(engine, application_no: str) -> tuple[str, str, list[str]]:
