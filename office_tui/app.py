@@ -108,6 +108,9 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.call_from_thread(self.notify, t("demo.loading"))
         try:
             load_demo(self.office.engine, self.actor)
+            from office_tui.notices import lapse_overdue
+
+            lapse_overdue(self.office.engine)  # as opening the office would have
         except Exception as error:  # noqa: BLE001 - shown to the user, not raised
             self.call_from_thread(self._failed, describe(error))
             return

@@ -68,8 +68,10 @@ class DashboardScreen(TranslatedBindings, Screen):
         for figure in self.query(Figure):
             figure.show("…")
         table = self.query_one("#due-notices", DataTable)
-        table.add_columns(t("col.application_no"), t("col.company_name"), t("col.due_on"), t("col.urgency"),
-                          t("col.items"))
+        # Fixed widths: the rows arrive later, from a worker, and CJK text needs room.
+        for key, width in (("col.application_no", 12), ("col.company_name", 24), ("col.due_on", 10),
+                           ("col.urgency", 8), ("col.items", 48)):
+            table.add_column(t(key), width=width)
         if self.app.ready:
             self.load_figures()
 
