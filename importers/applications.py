@@ -282,8 +282,10 @@ class _Progress:
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while the rows are checked and written, on again
     after, whatever happens. A bulk load makes no reference cycles; the collections its
-    young objects set off only cost time. (gc is process-wide: for those seconds no one's
-    cycles are collected; nothing else changes.)"""
+    young objects set off only cost time (about 0.18 s of a 2.5 s import of 50,000 rows:
+    benchmarks/import_applications.py --gc). gc is process-wide: for those seconds no
+    one's cycles are collected; nothing else changes. (Not gc.freeze: unfreezing would
+    undo the freeze the app makes once it has loaded.)"""
     if not gc.isenabled():
         yield
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from importers.tabular import Column, Layout
+from office_tui.rubric import default_rubric
 
 APPLICATIONS = Layout("applications", (
     Column("batch", "批次", "batch", required=True),
@@ -48,13 +49,9 @@ REVIEWERS = Layout("reviewers", (
     Column("conflict_ubns", "迴避統編", "conflict_ubns"),
 ))
 
-# DOMAIN.md A3, the default rubric; a batch's own rubric declares its own columns.
-CRITERIA = (
-    ("T1", "大量連線"), ("T2", "大量計算"), ("T3", "資源彈性調度"), ("T4", "服務不中斷"),
-    ("T5", "雲端負載機制"), ("T6", "資安風險"), ("T7", "資料自主權"), ("T8", "流量驗證與數據提供的合理性"),
-    ("T9", "教育訓練"), ("P1", "雲端解決方案對店家的適用性"), ("P2", "雲端解決方案行銷推廣能量"),
-    ("P3", "營運穩健"), ("P4", "服務能量"),
-)
+# The criteria (code, label) of the default rubric (office_tui/rubric.toml, DOMAIN.md A3);
+# a batch with its own rubric declares its own columns.
+CRITERIA = tuple((criterion.code, criterion.zh) for criterion in default_rubric().criteria)
 
 
 def scores_layout(criteria: Sequence[tuple[str, str]] = CRITERIA) -> Layout:

@@ -4,6 +4,7 @@ the cutoff, re-imports that change nothing, and a failure that leaves nothing be
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from datetime import date, datetime, time, timezone
 
@@ -417,6 +418,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(office, tmp_path, monkeyp
     with pytest.raises(RuntimeError):
         import_applications(office, ACTOR, path)
     assert calls == [2, 1]  # the first chunk did go in before the failure
+    assert gc.isenabled()  # the collector, paused over the rows, is back on
     for model in (Application, Provider, QualificationCheck):
         assert count(office, model) == 0
     assert audit_log(office) == audit_before
@@ -462,6 +464,20 @@ def test_progress_is_reported_up_to_the_total(office, tmp_path):
     assert seen[0] == (0, 5)
     assert seen[-1] == (5, 5)
     assert all(done <= total for done, total in seen)
+
+
+def test_the_collector_is_paused_while_the_rows_go_in_and_only_then(office, tmp_path, monkeypatch):
+    collecting = []
+    real = tabular.execute_chunk
+
+    def insert(connection, statement, rows):
+        collecting.append(gc.isenabled())
+        real(connection, statement, rows)
+
+    monkeypatch.setattr(tabular, "execute_chunk", insert)
+    import_applications(office, ACTOR, write(tmp_path / "apps.xlsx", [row()]))
+    assert collecting == [False, False]  # the provider, the application
+    assert gc.isenabled()
 
 
 def test_the_report_as_json(office, tmp_path):
