@@ -107,9 +107,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('application', schema=None) as batch_op:
         batch_op.create_index('ix_application_batch_status', ['batch_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_application_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_provider_id'), ['provider_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_application_solution_name'), ['solution_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_application_status'), ['status'], unique=False)
 
     op.create_table('conflict',
@@ -494,9 +492,7 @@ def downgrade() -> None:
     op.drop_table('conflict')
     with op.batch_alter_table('application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_application_status'))
-        batch_op.drop_index(batch_op.f('ix_application_solution_name'))
         batch_op.drop_index(batch_op.f('ix_application_provider_id'))
-        batch_op.drop_index(batch_op.f('ix_application_category'))
         batch_op.drop_index('ix_application_batch_status')
 
     op.drop_table('application')
