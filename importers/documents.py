@@ -111,6 +111,18 @@ def import_summary(results: list[TriageResult]) -> str:
              duplicates=duplicates)
 
 
+def report_table(results: list[TriageResult]) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The import's report as staff read it (headers, rows), for the shell and the TUI."""
+    from office_tui.document_kinds import kind_label
+    from office_tui.document_reading import status_label, warning_label
+
+    headers = [t("col.file_name"), t("col.application_no"), t("col.kind"), t("col.doc_status"),
+               t("col.warnings"), t("col.reason")]
+    rows = [(r.file, r.application_no or "", kind_label(r.kind), status_label(r.status),
+             "、".join(warning_label(w) for w in r.warnings), r.reason) for r in results]
+    return headers, rows
+
+
 def _files(root: Path) -> list[tuple[str, Path, str | None]]:
     """(relative path, path, application folder or None) for every file, sorted."""
     found = []

@@ -41,18 +41,11 @@ def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
 
 
 def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
-    from importers.documents import import_documents
-    from office_tui.document_kinds import kind_label
-    from office_tui.document_reading import status_label
+    from importers.documents import import_documents, import_summary, report_table
 
     results = import_documents(engine, actor, path, progress=progress)
-    rows = [(r.file, r.application_no or "", kind_label(r.kind), status_label(r.status),
-             ", ".join(r.warnings), r.reason) for r in results]
-    ok = sum(1 for r in results if r.status == "ok")
-    summary = t("dialog.documents_summary", files=len(results), ok=ok, problems=len(results) - ok)
-    headers = [t("col.file_name"), t("col.application_no"), t("col.kind"), t("col.doc_status"),
-               t("col.warnings"), t("col.reason")]
-    return ImportOutcome(summary, headers, rows, bool(results))
+    headers, rows = report_table(results)
+    return ImportOutcome(import_summary(results), headers, rows, bool(results))
 
 
 class ImportScreen(TranslatedBindings, ModalScreen[bool]):

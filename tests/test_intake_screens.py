@@ -7,7 +7,7 @@ from apphelpers import STAFF, figures_loaded, make_app, press_to_screen, wait_fo
 from sqlalchemy import func, select
 from textual.widgets import Checkbox, Input, Select
 
-from models import Application, AuditEntry, Batch, Provider, QualificationCheck
+from models import Application, AuditEntry, QualificationCheck
 from office_tui.actor import Actor
 from office_tui.db import read_session
 

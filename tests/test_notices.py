@@ -4,7 +4,7 @@ that move a due date, lapsing by itself on the right day, and the clock's zone."
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from sqlmodel import Session, select

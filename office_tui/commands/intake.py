@@ -121,9 +121,7 @@ def _import_applications(args) -> int:
 
 
 def _import_documents(args) -> int:
-    from importers.documents import import_documents
-    from office_tui.document_kinds import kind_label
-    from office_tui.document_reading import status_label
+    from importers.documents import import_documents, import_summary, report_table
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -133,10 +131,8 @@ def _import_documents(args) -> int:
     if args.json:
         json_out([r.as_json() for r in results])
         return EXIT_OK
-    rows = [(r.file, r.application_no or "", kind_label(r.kind), status_label(r.status),
-             ", ".join(r.warnings), r.reason) for r in results]
-    print(table([t("col.file_name"), t("col.application_no"), t("col.kind"), t("col.doc_status"),
-                 t("col.warnings"), t("col.reason")], rows))
+    print(table(*report_table(results)))
+    print(import_summary(results))
     return EXIT_OK
 
 
