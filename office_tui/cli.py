@@ -12,13 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from office_tui.commands import foundation, intake, notices
-from office_tui.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, Parser
+from office_tui.commands import claims, foundation, intake, notices, review
+from office_tui.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, Parser, group
 from office_tui.config import SettingsError
 from office_tui.errors import describe
 from office_tui.i18n import set_language, t
 
-COMMAND_MODULES = (foundation, intake, notices)
+COMMAND_MODULES = (foundation, intake, notices, review, claims)
 
 
 def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
@@ -34,8 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     # value given before the subcommand when none is given after it.
     common = _global_options(Parser(add_help=False), argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    # `import KIND` and `export KIND` gather one subcommand from each area that has one.
+    imports = group(sub, "import", "cli.import")
+    exports = group(sub, "export", "cli.export")
     for module in COMMAND_MODULES:
         module.register(sub, common)
+        if hasattr(module, "register_imports"):
+            module.register_imports(imports, common)
+        if hasattr(module, "register_exports"):
+            module.register_exports(exports, common)
     return parser
 
 

@@ -32,16 +32,6 @@ def register(sub, common) -> None:
     moving.add_argument("--reason", required=True)
     moving.set_defaults(handler=_set_status)
 
-    imports = group(sub, "import", "cli.import")
-    app_import = imports.add_parser("applications", help=t("cli.import_applications"), parents=[common])
-    app_import.add_argument("file")
-    app_import.add_argument("--json", action="store_true")
-    app_import.set_defaults(handler=_import_applications)
-    doc_import = imports.add_parser("documents", help=t("cli.import_documents"), parents=[common])
-    doc_import.add_argument("folder", metavar="DIR")
-    doc_import.add_argument("--json", action="store_true")
-    doc_import.set_defaults(handler=_import_documents)
-
     template = sub.add_parser("template", help=t("cli.template"), parents=[common])
     template.add_argument("kind", choices=TEMPLATE_KINDS)
     template.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -54,6 +44,17 @@ def register(sub, common) -> None:
     cond.add_argument("outcome", choices=("met", "unmet", "unknown"))
     cond.add_argument("--evidence", default="")
     cond.set_defaults(handler=_provider_check)
+
+
+def register_imports(imports, common) -> None:
+    app_import = imports.add_parser("applications", help=t("cli.import_applications"), parents=[common])
+    app_import.add_argument("file")
+    app_import.add_argument("--json", action="store_true")
+    app_import.set_defaults(handler=_import_applications)
+    doc_import = imports.add_parser("documents", help=t("cli.import_documents"), parents=[common])
+    doc_import.add_argument("folder", metavar="DIR")
+    doc_import.add_argument("--json", action="store_true")
+    doc_import.set_defaults(handler=_import_documents)
 
 
 def _ubn_check(args) -> int:
