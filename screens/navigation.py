@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 # Workflows still to come, with the issue that brings each.
-PENDING = {"review": 5, "claims": 6, "usage": 6}
+PENDING = {"claims": 6, "usage": 6}
 
 
 def open_workflow(app: App, name: str) -> None:
@@ -33,6 +33,10 @@ def open_workflow(app: App, name: str) -> None:
         from screens.decks import DecksScreen
 
         app.push_screen(DecksScreen())
+    elif name == "review":
+        from screens.review import open_review
+
+        open_review(app)
     elif name == "settings":
         from screens.settings import SettingsScreen
 

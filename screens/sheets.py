@@ -1,0 +1,113 @@
+"""評分表清單 — a member's own sheets (staff: every sheet), Enter opens one to score.
+
+A member sees only their own assignments and their own totals; staff see every sheet and
+can key in paper sheets from here.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from office_tui.errors import describe
+from office_tui.i18n import t
+from screens.i18n import TranslatedBindings
+from screens.score_form import number
+
+STATUS_STYLE = {"assigned": "bold", "draft": "yellow", "submitted": "dim"}
+
+
+class SheetsScreen(TranslatedBindings, Screen):
+    BINDINGS = [
+        Binding("enter", "open_sheet", "key.open", id="sheets.open"),
+        Binding("f5", "refresh", "key.refresh", id="sheets.refresh"),
+        Binding("escape", "app.pop_screen", "key.back", id="sheets.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("common.loading"), id="sheets-summary", classes="section-title")
+        yield DataTable(id="sheets", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def staff(self) -> bool:
+        return self.app.actor is not None and self.app.actor.role in ("staff", "admin")
+
+    def on_mount(self) -> None:
+        self.sub_title = t("sheets.title_all" if self.staff else "sheets.title_mine")
+        columns = [t("col.application_no"), t("col.solution_name"), t("col.company_name"), t("col.category")]
+        if self.staff:
+            columns.append(t("sheets.col_reviewer"))
+        columns += [t("sheets.col_status"), t("sheets.col_total")]
+        self.table.add_columns(*columns)
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#sheets", DataTable)
+
+    @work(thread=True, exclusive=True, group="sheets-load", exit_on_error=False)
+    def reload(self) -> None:
+        from office_tui.db import read_session
+        from office_tui.scoresheets import my_sheets
+
+        try:
+            with read_session(self.app.office.engine) as s:
+                rows = my_sheets(s, self.app.actor)
+        except Exception as error:  # noqa: BLE001 - told to the user
+            self.app.call_from_thread(self.notify, describe(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list) -> None:
+        table, keep = self.table, self.current
+        self.rows = rows
+        table.clear()
+        for row in rows:
+            cells = [row.application_no, row.solution_name, row.company, t(f"category.{row.category}")]
+            if self.staff:
+                cells.append(f"{row.reviewer_no} {row.reviewer_name}")
+            cells += [Text(t(f"sheet.status_{row.status}"), style=STATUS_STYLE.get(row.status, "")),
+                      Text(number(row.total) if row.total is not None else "", justify="right")]
+            table.add_row(*cells, key=str(row.assignment_id))
+        if keep is not None:
+            ids = [r.assignment_id for r in rows]
+            if keep.assignment_id in ids:
+                table.move_cursor(row=ids.index(keep.assignment_id), animate=False)
+        counts = {s: sum(1 for r in rows if r.status == s) for s in ("assigned", "draft", "submitted")}
+        self.query_one("#sheets-summary", Static).update(t("sheets.summary", total=len(rows), **counts))
+
+    @property
+    def current(self):
+        table = self.table
+        if not self.rows or not table.row_count or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#sheets")
+    def _selected(self) -> None:
+        self.action_open_sheet()
+
+    def action_open_sheet(self) -> None:
+        from screens.score_form import ScoreFormScreen
+
+        row = self.current
+        if row is None:
+            self.notify(t("sheets.none"), severity="warning")
+            return
+        self.app.push_screen(ScoreFormScreen(row.assignment_id))
+
+    def action_refresh(self) -> None:
+        self.reload()
