@@ -141,6 +141,10 @@ class OfficeApp(TranslatedBindings, App[None]):
         # After the login screen's Header is gone: its title watcher must not see this.
         self.call_after_refresh(setattr, self, "sub_title", f"{actor.username}（{t('role.' + actor.role)}）")
         self.screen.post_message(OfficeReady())
+        if actor.role == "reviewer":  # a committee member's work is their score sheets
+            from screens.navigation import open_workflow
+
+            open_workflow(self, "review")
 
     # -- actions ---------------------------------------------------------------------------
     def action_help(self) -> None:
