@@ -30,14 +30,30 @@ class ImportOutcome:
 Runner = Callable[..., ImportOutcome]
 
 
-def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
-    from importers.applications import import_applications
-
-    report = import_applications(engine, actor, path, progress=progress)
+def report_outcome(report) -> ImportOutcome:
+    """A table import's report (importers/report.py) as the dialog shows it."""
     rows = [(e.row, e.column, e.reason) for e in report.rejected]
     rows += [("", column, t("cli.import_unknown_column", column=column)) for column in report.unknown_columns]
     return ImportOutcome(report.summary(), [t("dialog.col_row"), t("dialog.col_column"), t("col.reason")], rows,
                          bool(report.accepted))
+
+
+def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:
+    from importers.applications import import_applications
+
+    return report_outcome(import_applications(engine, actor, path, progress=progress))
+
+
+def reviewers_runner(engine, actor, path: Path, progress) -> ImportOutcome:
+    from importers.reviewers import import_reviewers
+
+    return report_outcome(import_reviewers(engine, actor, path, progress=progress))
+
+
+def scores_runner(engine, actor, path: Path, progress) -> ImportOutcome:
+    from importers.scores import import_scores
+
+    return report_outcome(import_scores(engine, actor, path, progress=progress))
 
 
 def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:

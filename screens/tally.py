@@ -83,20 +83,15 @@ class TallyScreen(TranslatedBindings, Screen):
     # -- loading -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="tally-load", exit_on_error=False)
     def reload(self) -> None:
-        from sqlmodel import select
-
-        from models import Application, Batch
         from office_tui.committee import batch_tally
         from office_tui.db import read_session
+        from office_tui.review_board import batch_numbers, busiest_batch
 
         try:
             with read_session(self.app.office.engine) as s:
-                batches = list(s.exec(select(Batch.number).order_by(Batch.number)).all())
-                if self.batch_no is None and batches:
-                    with_eligible = s.exec(select(Batch.number).join(Application, Application.batch_id == Batch.id)
-                                           .where(Application.status == "eligible")
-                                           .order_by(Batch.number.desc())).first()
-                    self.batch_no = with_eligible or batches[-1]
+                batches = batch_numbers(s)
+                if self.batch_no is None:
+                    self.batch_no = busiest_batch(s)
                 result = batch_tally(s, self.batch_no, self.method) if self.batch_no is not None else None
         except Exception as error:  # noqa: BLE001 - told to the user
             self.app.call_from_thread(self.notify, describe(error), severity="error", timeout=8)

@@ -1,0 +1,246 @@
+"""分派審查委員 — who reviews which application of a batch.
+
+u assign the batch automatically (K members each, a load cap; it explains what it could
+not staff) · a add a member to the highlighted application · d take one off · b batch ·
+x export the assignment table · F5 refresh. A conflicted pair is refused with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from office_tui.errors import describe
+from office_tui.i18n import t
+from screens.i18n import TranslatedBindings
+from screens.sheets import STATUS_STYLE
+
+
+class AssignmentsScreen(TranslatedBindings, Screen):
+    BINDINGS = [
+        Binding("u", "auto", "key.auto_assign", id="assignments.auto"),
+        Binding("a", "add", "key.add_member", id="assignments.add"),
+        Binding("d", "remove", "key.remove_member", id="assignments.remove"),
+        Binding("b", "batch", "key.tally_batch", id="assignments.batch"),
+        Binding("x", "export", "key.export", id="assignments.export"),
+        Binding("f5", "refresh", "key.refresh", id="assignments.refresh"),
+        Binding("escape", "app.pop_screen", "key.back", id="assignments.back"),
+    ]
+
+    def __init__(self, batch_no: int | None = None) -> None:
+        super().__init__()
+        self.batch_no = batch_no
+        self.batches: list[int] = []
+        self.rows: list = []  # BoardRow
+        self.members: list = []  # RosterRow
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("common.loading"), id="assign-head", classes="section-title")
+        yield DataTable(id="assignments", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="assign-detail", classes="notice-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("review.assignments")
+        self.table.add_columns(t("col.application_no"), t("col.company_name"), t("col.solution_name"),
+                               t("col.category"), t("panel.col_count"), t("panel.col_members"))
+        self.table.focus()
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#assignments", DataTable)
+
+    @property
+    def current(self):
+        if not self.rows or not 0 <= self.table.cursor_row < len(self.rows):
+            return None
+        return self.rows[self.table.cursor_row]
+
+    @work(thread=True, exclusive=True, group="assign-load", exit_on_error=False)
+    def reload(self) -> None:
+        from office_tui.db import read_session
+        from office_tui.review_board import batch_numbers, board, busiest_batch
+        from office_tui.reviewers import roster
+
+        try:
+            with read_session(self.app.office.engine) as s:
+                batches = batch_numbers(s)
+                if self.batch_no is None:
+                    self.batch_no = busiest_batch(s)
+                rows = board(s, self.batch_no) if self.batch_no is not None else []
+                members = roster(s)
+        except Exception as error:  # noqa: BLE001 - told to the user
+            self.app.call_from_thread(self.notify, describe(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, batches, rows, members)
+
+    def _show(self, batches: list[int], rows: list, members: list) -> None:
+        from office_tui.assignment import DEFAULT_K
+
+        keep = self.current.application_no if self.current else None
+        self.batches, self.rows, self.members = batches, rows, members
+        table = self.table
+        table.clear()
+        for row in rows:
+            names = Text()
+            for reviewer_no, _name, status in row.members:
+                names.append(reviewer_no + " ", style=STATUS_STYLE.get(status, ""))
+            count = len(row.members)
+            table.add_row(row.application_no, row.company, row.solution_name, t(f"category.{row.category}"),
+                          Text(f"{count}/{DEFAULT_K}", style="green" if count >= DEFAULT_K else "bold red"),
+                          names, key=row.application_no)
+        numbers = [r.application_no for r in rows]
+        if keep in numbers:
+            table.move_cursor(row=numbers.index(keep), animate=False)
+        loads = [m.assigned for m in members if m.active]
+        self.query_one("#assign-head", Static).update(t(
+            "panel.head", batch=self.batch_no if self.batch_no is not None else "-", count=len(rows),
+            short=sum(1 for r in rows if len(r.members) < DEFAULT_K), k=DEFAULT_K,
+            low=min(loads, default=0), high=max(loads, default=0)))
+        self._detail()
+
+    @on(DataTable.RowHighlighted, "#assignments")
+    def _detail(self) -> None:
+        row = self.current
+        panel = self.query_one("#assign-detail", Static)
+        if row is None:
+            panel.update(t("panel.empty"))
+            return
+        text = Text(f"{row.application_no}  {row.solution_name}（{row.company}）\n", style="bold")
+        for reviewer_no, name, status in row.members:
+            text.append(f"  {reviewer_no} {name}  ")
+            text.append(t(f"sheet.status_{status}") + "\n", style=STATUS_STYLE.get(status, ""))
+        panel.update(text)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _run(self, job: Callable[[object], str], reason: str) -> None:
+        """``job(session)`` in a worker inside one audited transaction; tells its message."""
+        from office_tui.db import write_session
+
+        def run() -> None:
+            try:
+                with write_session(self.app.office.engine, self.app.actor, reason) as s:
+                    message = job(s)
+            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
+                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=10)
+                return
+            if message:
+                self.app.call_from_thread(self.notify, message, timeout=8)
+            self.app.call_from_thread(self.reload)
+
+        self.run_worker(run, thread=True, exclusive=True, group="assign-act", exit_on_error=False)
+
+    def action_auto(self) -> None:
+        from office_tui.assignment import DEFAULT_K
+        from screens.forms import TextField, TextFieldsScreen
+
+        if self.batch_no is None:
+            return
+
+        def whole(text: str) -> str | None:
+            return None if text.isdigit() and int(text) > 0 else t("panel.whole_number", value=text)
+
+        def given(values: dict | None) -> None:
+            if values:
+                k, cap = int(values["k"]), int(values["cap"]) if values["cap"] else None
+                self._run(lambda s: self._auto(s, k, cap), t("panel.auto_reason", batch=self.batch_no, k=k))
+
+        self.app.push_screen(TextFieldsScreen(
+            t("panel.auto_title", batch=self.batch_no),
+            [TextField("k", t("panel.k_hint"), "panel.k_required", value=str(DEFAULT_K), type="integer", check=whole),
+             TextField("cap", t("panel.cap_hint"), type="integer", check=whole)], lambda values: values), given)
+
+    def _auto(self, session, k: int, cap: int | None) -> str:
+        from office_tui.assignment import auto_assign
+        from screens.message import MessageScreen
+
+        plan = auto_assign(session, self.app.actor, self.batch_no, k=k, cap=cap)
+        text = t("panel.auto_done", created=len(plan.created), cap=plan.cap)
+        if plan.unstaffed:
+            lines = [t("panel.unstaffed_head", n=len(plan.unstaffed))]
+            lines += [f"{number} ({staffed}/{k}): {why}" for number, staffed, why in plan.unstaffed]
+            self.app.call_from_thread(self.app.push_screen, MessageScreen(t("panel.auto_title", batch=self.batch_no),
+                                                                          text + "\n\n" + "\n".join(lines)))
+        return text
+
+    def action_add(self) -> None:
+        from office_tui.assignment import assign
+        from screens.forms import ChoiceScreen
+
+        row = self.current
+        if row is None:
+            return
+        on_panel = {m[0] for m in row.members}
+        options = [(f"{m.reviewer_no} {m.name}（{m.affiliation}）{m.assigned}", m.reviewer_no)
+                   for m in self.members if m.active and m.reviewer_no not in on_panel]
+
+        def chosen(reviewer_no: str | None) -> None:
+            if reviewer_no:
+                message = t("panel.added", application_no=row.application_no, reviewer=reviewer_no)
+                self._run(lambda s: assign(s, self.app.actor, row.application_no, reviewer_no) and message, message)
+
+        self.app.push_screen(ChoiceScreen(t("panel.add_title", application_no=row.application_no), options), chosen)
+
+    def action_remove(self) -> None:
+        from office_tui.assignment import unassign
+        from screens.forms import ChoiceScreen
+
+        row = self.current
+        if row is None or not row.members:
+            return
+
+        def chosen(reviewer_no: str | None) -> None:
+            if reviewer_no:
+                message = t("panel.removed", application_no=row.application_no, reviewer=reviewer_no)
+                self._run(lambda s: unassign(s, self.app.actor, row.application_no, reviewer_no) or message,
+                          message)
+
+        options = [(f"{number} {name}（{t(f'sheet.status_{status}')}）", number) for number, name, status in row.members]
+        self.app.push_screen(ChoiceScreen(t("panel.remove_title", application_no=row.application_no), options),
+                             chosen)
+
+    def action_batch(self) -> None:
+        if self.batches:
+            index = self.batches.index(self.batch_no) if self.batch_no in self.batches else -1
+            self.batch_no = self.batches[(index + 1) % len(self.batches)]
+            self.reload()
+
+    def action_export(self) -> None:
+        from exports.assignments import default_file_name
+        from office_tui.config import data_dir
+        from screens.notice_forms import PathScreen
+
+        if self.batch_no is None:
+            return
+        batch_no = self.batch_no
+
+        def given(path: str | None) -> None:
+            if not path:
+                return
+
+            def job() -> None:
+                from exports.assignments import write_assignments
+                from office_tui.assignment import assignment_rows
+                from office_tui.db import read_session
+
+                try:
+                    with read_session(self.app.office.engine) as s:
+                        rows = assignment_rows(s, batch_no)
+                    written = write_assignments(rows, path, batch_no)
+                except Exception as error:  # noqa: BLE001 - told to the user
+                    self.app.call_from_thread(self.notify, describe(error), severity="error", timeout=8)
+                    return
+                self.app.call_from_thread(self.notify, t("panel.exported", n=len(rows), path=str(written)), timeout=8)
+
+            self.run_worker(job, thread=True, exclusive=True, group="assign-export", exit_on_error=False)
+
+        self.app.push_screen(PathScreen(t("panel.export_title", batch=batch_no),
+                                        str(data_dir() / default_file_name(batch_no))), given)

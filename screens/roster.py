@@ -1,0 +1,205 @@
+"""委員名冊 — the committee's members, their load, and their conflicts of interest.
+
+i import the roster (xlsx/csv) · c declare a conflict (UBN + note) · d withdraw one ·
+t active / inactive · F5 refresh. The panel below lists the highlighted member's
+conflicts with their reasons, declared and found from the affiliation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from office_tui.errors import describe
+from office_tui.i18n import t
+from screens.i18n import TranslatedBindings
+
+
+class RosterScreen(TranslatedBindings, Screen):
+    BINDINGS = [
+        Binding("i", "import_roster", "key.import", id="roster.import"),
+        Binding("c", "add_conflict", "key.add_conflict", id="roster.add_conflict"),
+        Binding("d", "remove_conflict", "key.remove_conflict", id="roster.remove_conflict"),
+        Binding("t", "toggle_active", "key.toggle_active", id="roster.toggle_active"),
+        Binding("f5", "refresh", "key.refresh", id="roster.refresh"),
+        Binding("escape", "app.pop_screen", "key.back", id="roster.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+        self.lines: list = []  # ConflictLine of the highlighted member
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("common.loading"), id="roster-summary", classes="section-title")
+        yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="roster-conflicts", classes="notice-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("review.roster")
+        self.table.add_columns(t("members.col_no"), t("members.col_name"), t("members.col_affiliation"),
+                               t("members.col_expertise"), t("members.col_conflicts"), t("members.col_load"),
+                               t("members.col_active"))
+        self.table.focus()
+        self.reload()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#roster", DataTable)
+
+    @property
+    def current(self):
+        if not self.rows or not 0 <= self.table.cursor_row < len(self.rows):
+            return None
+        return self.rows[self.table.cursor_row]
+
+    @work(thread=True, exclusive=True, group="roster-load", exit_on_error=False)
+    def reload(self) -> None:
+        from office_tui.db import read_session
+        from office_tui.reviewers import roster
+
+        try:
+            with read_session(self.app.office.engine) as s:
+                rows = roster(s)
+        except Exception as error:  # noqa: BLE001 - told to the user
+            self.app.call_from_thread(self.notify, describe(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list) -> None:
+        keep = self.current.reviewer_no if self.current else None
+        self.rows = rows
+        table = self.table
+        table.clear()
+        for row in rows:
+            table.add_row(row.reviewer_no, row.name, row.affiliation, row.expertise,
+                          Text(str(row.conflict_count), style="yellow" if row.conflict_count else "dim"),
+                          t("members.load", assigned=row.assigned, submitted=row.submitted),
+                          Text(t("common.yes") if row.active else t("common.no"),
+                               style="" if row.active else "dim red"),
+                          key=row.reviewer_no)
+        numbers = [r.reviewer_no for r in rows]
+        if keep in numbers:
+            table.move_cursor(row=numbers.index(keep), animate=False)
+        self.query_one("#roster-summary", Static).update(t(
+            "members.summary", total=len(rows), active=sum(1 for r in rows if r.active)))
+        self._load_conflicts()
+
+    @on(DataTable.RowHighlighted, "#roster")
+    def _load_conflicts(self) -> None:
+        row = self.current
+        if row is not None:
+            self._conflicts(row.reviewer_no)
+
+    @work(thread=True, exclusive=True, group="roster-conflicts", exit_on_error=False)
+    def _conflicts(self, reviewer_no: str) -> None:
+        from office_tui.db import read_session
+        from office_tui.reviewers import conflicted_assignments, conflicts_of
+
+        try:
+            with read_session(self.app.office.engine) as s:
+                lines = conflicts_of(s, reviewer_no)
+                clashes = conflicted_assignments(s, reviewer_no)
+        except Exception as error:  # noqa: BLE001 - told to the user
+            self.app.call_from_thread(self.notify, describe(error), severity="error")
+            return
+        self.app.call_from_thread(self._show_conflicts, reviewer_no, lines, clashes)
+
+    def _show_conflicts(self, reviewer_no: str, lines: list, clashes: list) -> None:
+        self.lines = lines
+        text = Text(t("members.conflicts_head", reviewer=reviewer_no, n=len(lines)) + "\n", style="bold")
+        for line in lines:
+            text.append(f"  {line.ubn} {line.company or ''}  ", style="bold")
+            text.append(line.reason + "\n")
+        for _app, _member, reason in clashes:
+            text.append("  ⚠ " + t("members.assigned_despite", reason=reason) + "\n", style="red")
+        self.query_one("#roster-conflicts", Static).update(text)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _run(self, job: Callable[[object], object], message: str) -> None:
+        """Run ``job(session)`` in a worker; ``message`` is told afterwards and is the
+        audit reason."""
+        from office_tui.db import write_session
+
+        def run() -> None:
+            try:
+                with write_session(self.app.office.engine, self.app.actor, message) as s:
+                    job(s)
+            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
+                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
+                return
+            self.app.call_from_thread(self.notify, message, timeout=6)
+            self.app.call_from_thread(self.reload)
+
+        self.run_worker(run, thread=True, exclusive=True, group="roster-act", exit_on_error=False)
+
+    def action_import_roster(self) -> None:
+        from screens.import_dialog import ImportScreen, reviewers_runner
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(ImportScreen(t("members.import_title"), reviewers_runner), closed)
+
+    def action_add_conflict(self) -> None:
+        from office_tui.reviewers import add_conflict
+        from office_tui.ubn import is_valid_ubn
+        from screens.forms import TextField, TextFieldsScreen
+
+        row = self.current
+        if row is None:
+            return
+
+        def check(text: str) -> str | None:
+            return None if is_valid_ubn(text) else t("members.bad_ubn", ubn=text)
+
+        def given(values: dict | None) -> None:
+            if values:
+                self._run(lambda s: add_conflict(s, self.app.actor, row.reviewer_no, values["ubn"], values["note"]),
+                          t("members.conflict_added", reviewer=row.reviewer_no, ubn=values["ubn"]))
+
+        self.app.push_screen(TextFieldsScreen(
+            t("members.add_conflict_title", reviewer=f"{row.reviewer_no} {row.name}"),
+            [TextField("ubn", t("members.ubn_hint"), "members.ubn_required", check=check),
+             TextField("note", t("members.note_hint"))], lambda values: values), given)
+
+    def action_remove_conflict(self) -> None:
+        from office_tui.reviewers import remove_conflict
+        from screens.forms import ChoiceScreen
+
+        row = self.current
+        declared = [line for line in self.lines if line.source == "declared"]
+        if row is None or not declared:
+            self.notify(t("members.no_declared"), severity="warning")
+            return
+
+        def chosen(ubn: str | None) -> None:
+            if ubn:
+                self._run(lambda s: remove_conflict(s, self.app.actor, row.reviewer_no, ubn),
+                          t("members.conflict_removed", reviewer=row.reviewer_no, ubn=ubn))
+
+        options = [(f"{line.ubn} {line.company}", line.ubn) for line in declared]
+        self.app.push_screen(ChoiceScreen(t("members.remove_conflict_title", reviewer=row.reviewer_no), options),
+                             chosen)
+
+    def action_toggle_active(self) -> None:
+        from office_tui.reviewers import set_active
+
+        row = self.current
+        if row is None:
+            return
+        key = "members.activated" if not row.active else "members.deactivated"
+        message = t(key, reviewer=row.reviewer_no)
+        self._run(lambda s: set_active(s, self.app.actor, row.reviewer_no, not row.active), message)
+
+    def action_refresh(self) -> None:
+        self.reload()
