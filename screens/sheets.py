@@ -73,6 +73,8 @@ class SheetsScreen(TranslatedBindings, Screen):
 
     def _show(self, rows: list) -> None:
         table, keep = self.table, self.current
+        order = {"assigned": 0, "draft": 1, "submitted": 2}  # what is still to do comes first
+        rows = sorted(rows, key=lambda r: (order.get(r.status, 3), r.application_no, r.reviewer_no))
         self.rows = rows
         table.clear()
         for row in rows:
@@ -80,7 +82,7 @@ class SheetsScreen(TranslatedBindings, Screen):
             if self.staff:
                 cells.append(f"{row.reviewer_no} {row.reviewer_name}")
             cells += [Text(t(f"sheet.status_{row.status}"), style=STATUS_STYLE.get(row.status, "")),
-                      Text(number(row.total) if row.total is not None else "", justify="right")]
+                      Text(f"{row.total:.2f}" if row.total is not None else "", justify="right")]
             table.add_row(*cells, key=str(row.assignment_id))
         if keep is not None:
             ids = [r.assignment_id for r in rows]
