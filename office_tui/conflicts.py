@@ -51,7 +51,8 @@ class ConflictReason:
 
 
 def normalise_name(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+    """NFKC, no spaces, case-folded, 台 read as 臺 (both spellings are in everyday use)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).casefold().replace("台", "臺")
 
 
 def affiliation_matches(affiliation: str, company: str, ubn: str) -> bool:
@@ -75,17 +76,19 @@ def conflict_map(session: Session, reviewer_ids: Iterable[int] | None = None,
         members_q = members_q.where(Reviewer.id.in_(list(reviewer_ids)))
     members = session.exec(members_q).all()
     member_ids = [m[0] for m in members]
-    declared: dict[tuple[int, str], str] = {
-        (rid, ubn): note for rid, ubn, note in session.exec(
-            select(Conflict.reviewer_id, Conflict.ubn, Conflict.note).where(Conflict.reviewer_id.in_(member_ids))).all()
+    declared: dict[tuple[int, str], tuple[str, str]] = {
+        (rid, ubn): (source, note) for rid, ubn, source, note in session.exec(
+            select(Conflict.reviewer_id, Conflict.ubn, Conflict.source, Conflict.note)
+            .where(Conflict.reviewer_id.in_(member_ids))).all()
     }
     by_ubn: dict[str, list[tuple[int, str]]] = {}
     for app_id, ubn, name in apps:
         by_ubn.setdefault(ubn, []).append((app_id, name))
     found: dict[tuple[int, int], ConflictReason] = {}
-    for (rid, ubn), note in declared.items():
+    for (rid, ubn), (source, note) in declared.items():
+        source = source if source in ("declared", "affiliation") else "declared"
         for app_id, name in by_ubn.get(ubn, ()):
-            found[(rid, app_id)] = ConflictReason("declared", ubn, name, note)
+            found[(rid, app_id)] = ConflictReason(source, ubn, name, note)
     by_name: dict[str, list[tuple[int, str, str]]] = {}
     for app_id, ubn, name in apps:
         by_name.setdefault(normalise_name(name), []).append((app_id, ubn, name))

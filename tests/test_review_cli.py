@@ -1,0 +1,137 @@
+"""The committee's members and assignments from the shell (run for real), and the
+assignment table export reopened cell by cell."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import openpyxl
+from sqlmodel import select
+
+from exports.assignments import write_assignments
+from models import Provider
+from office_tui.assignment import AssignmentRow, assignment_rows
+from office_tui.db import read_session, write_session
+from office_tui.ubn import make_ubn
+from test_assignment import STAFF, build_office, pairs
+from test_cli import assert_no_traceback, run_all, run_cli
+from test_reviewers_import import member, write
+
+
+def test_import_then_list_reviewers(engine, db_url, tmp_path):
+    path = write(tmp_path / "roster.xlsx", [member(), member(reviewer_no="R02", name="李小美", conflict_ubns="1234")])
+    imported = run_cli("import", "reviewers", str(path), "--json", "--db", db_url)
+    assert imported.returncode == 0, imported.stderr
+    report = json.loads(imported.stdout)
+    assert report["accepted"] == [2] and report["rejected"][0]["row"] == 3
+    assert report["rejected"][0]["column"] == "迴避統編"
+    listed, text, english = run_all((("reviewers", "list", "--json", "--db", db_url),),
+                                    (("reviewers", "list", "--db", db_url),),
+                                    (("import", "reviewers", str(path), "--db", db_url, "--lang", "en"),))
+    [row] = json.loads(listed.stdout)
+    assert row == {"reviewer_no": "R01", "name": "王大明", "affiliation": "國立臺灣大學資訊管理學系",
+                   "email": "wang@ntu.edu.tw", "expertise": "雲端收銀(POS),資安", "active": True,
+                   "conflict_count": 2, "assigned": 0, "submitted": 0}
+    assert "委員編號" in text.stdout and "雲端收銀(POS)、資安" in text.stdout
+    assert english.stdout.splitlines()[0] == "Import finished: 0 rows added, 1 unchanged, 1 rejected."
+
+
+def test_conflicts_from_the_shell(engine, db_url):
+    ubns = build_office(engine, apps=2, members=2)
+    with write_session(engine, STAFF, "assign") as session:
+        from office_tui.assignment import assign
+
+        assign(session, STAFF, "A01", "R01")
+    added = run_cli("reviewers", "conflict", "add", "R01", ubns["A01"], "--note", "前雇主", "--db", db_url)
+    assert added.returncode == 0, added.stderr
+    assert f"已登記委員 R01 迴避統編 {ubns['A01']}" in added.stdout
+    assert "A01" in added.stderr and "前雇主" in added.stderr  # the assignment it now clashes with
+    bad, missing, usage = run_all((("reviewers", "conflict", "add", "R01", "12345678", "--db", db_url),),
+                                  (("reviewers", "conflict", "remove", "R02", ubns["A01"], "--db", db_url,
+                                    "--lang", "en"),),
+                                  (("reviewers", "conflict", "add", "R01", "--db", db_url),))
+    assert (bad.returncode, bad.stderr.strip()) == (1, "統一編號 12345678 檢查碼不符。")
+    assert (missing.returncode, missing.stderr.strip()) == (
+        1, f"Member R02 has not declared a conflict with UBN {ubns['A01']}.")
+    assert usage.returncode == 2
+    removed = run_cli("reviewers", "conflict", "remove", "R01", ubns["A01"], "--db", db_url)
+    assert removed.returncode == 0 and "已撤銷" in removed.stdout
+    for result in (added, bad, missing, usage, removed):
+        assert_no_traceback(result)
+
+
+def test_assign_from_the_shell(engine, db_url):
+    ubns = build_office(engine, apps=3, members=4)
+    with write_session(engine, STAFF, "conflict") as session:
+        from office_tui.reviewers import add_conflict
+
+        add_conflict(session, STAFF, "R01", ubns["A01"], "股東")
+    auto = run_cli("assign", "auto", "--batch", "1", "--k", "4", "--json", "--db", db_url)
+    assert auto.returncode == 0, auto.stderr
+    plan = json.loads(auto.stdout)
+    assert (plan["batch"], plan["k"], plan["cap"]) == (1, 4, 3)
+    assert {"application_no": "A01", "reviewer_no": "R01"} not in plan["created"]
+    assert plan["unstaffed"][0]["application_no"] == "A01" and plan["unstaffed"][0]["staffed"] == 3
+    assert "R01" in plan["unstaffed"][0]["reason"]
+    assert max(plan["loads"].values()) <= 3
+    refused, listed, text = run_all((("assign", "add", "A01", "R01", "--db", db_url),),
+                                    (("assign", "list", "--batch", "1", "--json", "--db", db_url),),
+                                    (("assign", "auto", "--batch", "1", "--k", "4", "--db", db_url, "--lang", "en"),))
+    assert refused.returncode == 1 and "股東" in refused.stderr and "A01" in refused.stderr
+    assert len(json.loads(listed.stdout)) == len(plan["created"])
+    assert json.loads(listed.stdout)[0]["ubn"] == ubns["A01"]
+    assert text.stdout.startswith("Batch 1 assigned automatically: 0 new assignments")
+    assert "A01: only 3 of 4 members" in text.stdout
+    some = plan["created"][0]
+    removed = run_cli("assign", "remove", some["application_no"], some["reviewer_no"], "--db", db_url)
+    assert removed.returncode == 0, removed.stderr
+    assert (some["application_no"], some["reviewer_no"]) not in pairs(engine)
+    again = run_cli("assign", "add", some["application_no"], some["reviewer_no"], "--db", db_url)
+    assert again.returncode == 0 and (some["application_no"], some["reviewer_no"]) in pairs(engine)
+    nobatch = run_cli("assign", "auto", "--batch", "9", "--db", db_url)
+    assert (nobatch.returncode, nobatch.stderr.strip()) == (1, "沒有第 9 批次。")
+
+
+def test_export_assignments_from_the_shell(engine, db_url, tmp_path):
+    build_office(engine, apps=2, members=2)
+    run_cli("assign", "auto", "--batch", "1", "--k", "2", "--db", db_url)
+    target = tmp_path / "out" / "分派表.xlsx"
+    result = run_cli("export", "assignments", "--batch", "1", "-o", str(target), "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet["A1"].value == "第 1 批次審查分派表（115/11/20 製表，共 4 筆）"
+    assert [c.value for c in sheet[2]] == ["申請編號", "服務提供者", "統一編號", "方案名稱", "方案類別", "委員編號",
+                                          "委員姓名", "評分狀態"]
+    assert [c.value for c in sheet[3]][:1] == ["A01"] and sheet.max_row == 6
+    missing = run_cli("export", "assignments", "--batch", "5", "-o", str(target), "--db", db_url)
+    assert missing.returncode == 1 and "5" in missing.stderr
+
+
+def test_the_export_keeps_codes_and_risky_names_as_text(engine, tmp_path):
+    build_office(engine, apps=1, members=1)
+    ubn = make_ubn("0012345")
+    with write_session(engine, STAFF, "risky") as session:
+        provider = session.exec(select(Provider)).one()
+        provider.name, provider.ubn = "=HYPERLINK(\"http://x\",\"點我\")", ubn
+        from office_tui.assignment import assign
+
+        assign(session, STAFF, "A01", "R01")
+    with read_session(engine) as session:
+        rows = assignment_rows(session, 1)
+    rows.append(AssignmentRow("+A02", "@方案", "-公司", "crm", "R02", "=1+1", "submitted", "00000000", 1))
+    path = write_assignments(rows, tmp_path / "assign", 1, today=date(2026, 11, 20))
+    assert path.name == "assign.xlsx"
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.freeze_panes == "A3"
+    first = [c.value for c in sheet[3]]
+    assert first == ["A01", "=HYPERLINK(\"http://x\",\"點我\")", ubn, "方案1", "雲端收銀(POS)", "R01", "委員1", "未填"]
+    assert ubn.startswith("00")
+    assert [c.data_type for c in sheet[3]] == ["s"] * 8
+    second = [c.value for c in sheet[4]]
+    assert second == ["+A02", "-公司", "00000000", "@方案", "CRM(客戶關係管理)", "R02", "=1+1", "已送出"]
+    assert all(c.data_type == "s" for c in sheet[4])
+    assert sheet["B3"].quotePrefix and sheet["G4"].quotePrefix and not sheet["A3"].quotePrefix
+    # Widths fit the Chinese header and the longest cell (wide characters count double).
+    assert sheet.column_dimensions["B"].width >= len("=HYPERLINK(\"http://x\",\"點我\")") + 2
+    assert sheet.column_dimensions["E"].width >= 2 * len("CRM(客戶關係管理)") - 3
