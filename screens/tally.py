@@ -28,6 +28,12 @@ from screens.formatting import cell
 from screens.i18n import TranslatedBindings
 from screens.score_form import number
 
+SCALE = (40.0, 100.0)  # the spread chart's range: committees' totals live here
+
+
+def fixed(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
 OUTCOMES = {"approve": "approved", "reject": "rejected", "waitlist": "waitlisted"}
 
 
@@ -121,10 +127,10 @@ class TallyScreen(TranslatedBindings, Screen):
                 "✔" if row.application_no in self.marked else "",
                 str(row.rank) if row.rank is not None else "—", row.application_no, info.company,
                 info.solution_name,
-                Text(number(row.mean), style="bold green" if row.passed else "bold", justify="right"),
-                Text(number(row.trimmed_mean), justify="right"), ranking, Text(number(row.stdev), justify="right"),
+                Text(fixed(row.mean), style="bold green" if row.passed else "bold", justify="right"),
+                Text(fixed(row.trimmed_mean), justify="right"), ranking, Text(fixed(row.stdev), justify="right"),
                 f"{row.at_pass_line}/{len(row.totals)}",
-                spread(row.totals, row.outliers, pass_line=pass_line), outliers, decision,
+                spread(row.totals, row.outliers, width=24, low=SCALE[0], high=SCALE[1], pass_line=pass_line), outliers, decision,
                 key=row.application_no)
         numbers = [r.application_no for r in result.rows]
         if keep is not None and keep.application_no in numbers:
@@ -288,13 +294,13 @@ class TallyScreen(TranslatedBindings, Screen):
                 results = decide(s, self.app.actor, numbers, outcome, answer.decided_on, answer.doc_no)
             refused = [r for r in results if r.refusal is not None]
             done = len(results) - len(refused)
-            self.app.call_from_thread(self.marked.clear)
+            self.app.call_from_thread(lambda: self.marked.clear())
             if refused:
                 from screens.message import MessageScreen
 
                 text = "\n".join(f"{r.application_no}: {describe(r.refusal)}" for r in refused)
-                self.app.call_from_thread(self.app.push_screen, MessageScreen(
-                    t("ranking.refused_title", done=done, refused=len(refused)), text))
+                self.app.call_from_thread(lambda: self.app.push_screen(MessageScreen(
+                    t("ranking.refused_title", done=done, refused=len(refused)), text)))
                 return None
             return t("ranking.decided", n=done, outcome=t(f"ranking.outcome_{outcome}"))
 

@@ -1,0 +1,85 @@
+"""The tally screen by keys: ranking, an unresolved outlier blocks the decision until the
+committee's resolution is recorded, bulk approval moves applications to listed."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from apphelpers import STAFF, figures_loaded, make_app, press_to_screen, wait_for
+from models import Application, Decision, OutlierResolution
+from office_tui.db import read_session
+
+
+def _status(engine, number):
+    with read_session(engine) as s:
+        return s.exec(select(Application.status).where(Application.application_no == number)).one()
+
+
+async def test_outlier_blocks_approval_until_resolved_then_bulk_approve(demo_engine, demo_url):
+    app = make_app(demo_url, actor=STAFF)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for(pilot, lambda: figures_loaded(app))
+        await press_to_screen(pilot, "5", "ReviewScreen")
+        await press_to_screen(pilot, "4", "TallyScreen", "#tally")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.result is not None and screen.table.row_count)
+        rows = screen.result.rows
+        assert [r.rank for r in rows if r.rank] == list(range(1, len([r for r in rows if r.rank]) + 1))
+        blocked = next(r for r in rows if screen.result.unresolved(r.application_no))
+        clean = next(r for r in rows if not r.outliers and r.totals and r.application_no != blocked.application_no)
+        # Mark both and approve: the one with an unresolved outlier is refused, with why.
+        for row in (blocked, clean):
+            screen.table.move_cursor(row=[r.application_no for r in screen.result.rows].index(row.application_no))
+            await pilot.press("space")
+        assert screen.marked == {blocked.application_no, clean.application_no}
+        await press_to_screen(pilot, "a", "TextFieldsScreen")
+        await pilot.press("enter", *"經商字第11500001號", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        assert blocked.application_no in str(app.screen.query_one("#message-text").render())
+        await press_to_screen(pilot, "enter", "TallyScreen")
+        await wait_for(pilot, lambda: _status(demo_engine, clean.application_no) == "listed")
+        assert _status(demo_engine, blocked.application_no) == "eligible"
+        with read_session(demo_engine) as s:
+            decision = s.exec(select(Decision).join(Application, Application.id == Decision.application_id)
+                              .where(Application.application_no == clean.application_no)).one()
+            assert decision.outcome == "approved" and decision.doc_no == "經商字第11500001號"
+        # Record the committee's resolution (o), then the approval goes through.
+        await wait_for(pilot, lambda: not screen.marked and screen.result is not None)
+        screen.table.move_cursor(row=[r.application_no for r in screen.result.rows].index(blocked.application_no))
+        member = blocked.outliers[0]
+        await pilot.press("o")
+        if len(blocked.outliers) > 1:
+            await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceScreen")
+            app.screen.query_one("#choice").value = member
+            await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TextFieldsScreen")
+        await pilot.press(*"委員說明後維持原分數", "enter")
+        await wait_for(pilot, lambda: _resolved(demo_engine, blocked.application_no))
+        await wait_for(pilot, lambda: screen.result is not None and not screen.result.unresolved(blocked.application_no)
+                       or len(blocked.outliers) > 1)
+        if len(blocked.outliers) == 1:
+            screen.table.move_cursor(row=[r.application_no for r in screen.result.rows].index(blocked.application_no))
+            await press_to_screen(pilot, "a", "TextFieldsScreen")
+            await pilot.press("enter", *"經商字第11500002號", "enter")
+            await wait_for(pilot, lambda: _status(demo_engine, blocked.application_no) == "listed")
+
+
+def _resolved(engine, number) -> bool:
+    with read_session(engine) as s:
+        return bool(s.exec(select(OutlierResolution).join(Application, Application.id == OutlierResolution.application_id)
+                           .where(Application.application_no == number)).all())
+
+
+async def test_method_key_switches_the_ranking(demo_url):
+    app = make_app(demo_url, actor=STAFF)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for(pilot, lambda: figures_loaded(app))
+        await press_to_screen(pilot, "5", "ReviewScreen")
+        await press_to_screen(pilot, "4", "TallyScreen", "#tally")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.result is not None)
+        for method in ("trimmed", "ranksum", "mean"):
+            await pilot.press("m")
+            await wait_for(pilot, lambda: screen.result.method == method)
+            assert screen.method == method
+        assert "序位法" not in str(screen.query_one("#tally-head").render())
