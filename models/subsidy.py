@@ -89,10 +89,14 @@ class ContractSolution(SQLModel, table=True):
 
 
 class Invoice(SQLModel, table=True):
-    """發票 — its amount must equal the contract total."""
+    """發票 — its amount must equal the contract total.
+
+    The number is not unique here on purpose: a number on two claims is stored as filed
+    and flagged ``invoice_duplicate`` by reconciliation (office_tui.reconcile), as a
+    malformed one is flagged ``invoice_malformed``."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    invoice_no: str = Field(max_length=10, unique=True)  # 2 capital letters + 8 digits
+    invoice_no: str = Field(max_length=32, index=True)  # should be 2 capital letters + 8 digits
     contract_id: int = Field(foreign_key="contract.id", index=True)
     issued_on: date
     amount: int
@@ -100,9 +104,24 @@ class Invoice(SQLModel, table=True):
 
 
 class Claim(SQLModel, table=True):
-    """請款 — the provider's claim of a store's subsidy; one claim per invoice."""
+    """請款 — the provider's claim of a store's subsidy; one claim per invoice.
 
-    __table_args__ = (Index("ix_claim_status_filed", "status", "filed_on"),)
+    ``subsidy`` and ``flags`` are what reconciliation (office_tui.reconcile) last found:
+    the subsidy due in NT$ and the comma-joined flag codes ('' when clean). Statuses:
+    office_tui.programme.CLAIM_STATUSES."""
+
+    __table_args__ = (
+        Index("ix_claim_status_filed", "status", "filed_on"),
+        # One granted subsidy per contract (and, with uq_contract_subsidised_store and the
+        # rule that only the store's subsidised contract is approved, one per store).
+        Index(
+            "uq_claim_granted_contract",
+            "contract_id",
+            unique=True,
+            sqlite_where=text("status IN ('approved', 'paid')"),
+            postgresql_where=text("status IN ('approved', 'paid')"),
+        ),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     claim_no: str = Field(max_length=32, unique=True)
@@ -117,9 +136,13 @@ class Claim(SQLModel, table=True):
     has_signed_contract: bool = False
     has_invoice_copy: bool = False
     has_usage_log: bool = False
-    status: str = Field(default="filed", max_length=16)  # filed/checking/approved/rejected/paid
+    status: str = Field(default="filed", max_length=16)  # programme.CLAIM_STATUSES
     status_reason: str = ""
+    subsidy: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # NT$ due, by reconciliation
+    flags: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
+    approved_on: Optional[date] = None
     paid_on: Optional[date] = None
+    clawed_back_on: Optional[date] = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

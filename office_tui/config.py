@@ -54,6 +54,11 @@ class Settings:
     theme: str = "textual-dark"
     # Correction window in working days, per programme (A: the main one, B: 商圈); DOMAIN.md A2.
     correction_working_days: dict = field(default_factory=lambda: {"A": 3, "B": 3})
+    # The store-subsidy budget in NT$ (DOMAIN.md A5: 90,000,000; the system's 剩餘補助金額).
+    budget_total: int = 90_000_000
+    # The announced last day for filing claims (ISO or ROC date; "" = none announced):
+    # a claim filed after it is late whatever its contract's end (DOMAIN.md A6).
+    claims_close_on: str = ""
 
 
 def _normalise_lang(value: str) -> str:
@@ -100,7 +105,27 @@ def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
         settings = replace(settings, db_url=default_db_url())
     if settings.date_style not in DATE_STYLES:
         settings = replace(settings, date_style="roc")
+    if not isinstance(settings.budget_total, int) or isinstance(settings.budget_total, bool) \
+            or settings.budget_total < 0:
+        settings = replace(settings, budget_total=Settings.budget_total)
     return settings
+
+
+def claims_close_on(settings: Settings):
+    """The announced claims deadline as a date, or None (none set, or unreadable)."""
+    from datetime import date
+
+    from office_tui.dates import parse_date
+
+    if isinstance(settings.claims_close_on, date):  # a TOML date
+        return settings.claims_close_on
+    text = str(settings.claims_close_on or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
 
 
 def save_setting(key: str, value: str | int) -> None:

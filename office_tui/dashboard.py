@@ -25,17 +25,22 @@ class Headline:
     stores_applying: int  # 申請中店家: stores whose subsidy claim is being checked
     stores_approved: int  # 核定店家: stores whose subsidy was approved or paid
     budget_total: int
-    budget_granted: int
+    budget_granted: int  # committed + paid
     notices_due_today: int
     notices_overdue: int
     today: date
+    budget_committed: int = 0  # 已核定未撥款
+    budget_paid: int = 0  # 已撥款
 
     @property
     def budget_remaining(self) -> int:  # 剩餘補助金額
         return self.budget_total - self.budget_granted
 
 
-def headline(engine: Engine, today: date | None = None) -> Headline:
+def headline(engine: Engine, today: date | None = None, budget_total: int | None = None) -> Headline:
+    """The figures; ``budget_total`` is Settings.budget_total (the programme's when None)."""
+    from office_tui.budget import budget_in
+
     today = today or office_today()
     with read_session(engine) as s:
         in_progress = s.exec(
@@ -47,12 +52,13 @@ def headline(engine: Engine, today: date | None = None) -> Headline:
             .join(Contract, Claim.contract_id == Contract.id)
             .where(Claim.status.in_(CLAIM_PENDING_STATUSES))
         ).one()
-        approved, granted = s.exec(
-            select(func.count(distinct(Contract.store_id)), func.coalesce(func.sum(Claim.approved_amount), 0))
+        approved = s.exec(
+            select(func.count(distinct(Contract.store_id)))
             .select_from(Claim)
             .join(Contract, Claim.contract_id == Contract.id)
             .where(Claim.status.in_(CLAIM_GRANTED_STATUSES))
         ).one()
+        money = budget_in(s, BUDGET_TOTAL if budget_total is None else budget_total, waiting=False)
         due_today = s.exec(
             select(func.count()).select_from(CorrectionNotice)
             .where(CorrectionNotice.status == "open", CorrectionNotice.due_on == today)
@@ -61,4 +67,5 @@ def headline(engine: Engine, today: date | None = None) -> Headline:
             select(func.count()).select_from(CorrectionNotice)
             .where(CorrectionNotice.status == "open", CorrectionNotice.due_on < today)
         ).one()
-    return Headline(in_progress, applying, approved, BUDGET_TOTAL, int(granted), due_today, overdue, today)
+    return Headline(in_progress, applying, approved, money.total, money.granted, due_today, overdue, today,
+                    money.committed, money.paid)

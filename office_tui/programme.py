@@ -28,9 +28,30 @@ IN_PROGRESS_STATUSES = ("received", "qualification_review", "awaiting_correction
 
 INDUSTRIES = ("零售業", "餐飲業", "休憩服務業", "生活服務業")
 
-# 請款狀態
-CLAIM_STATUSES = ("filed", "checking", "approved", "rejected", "paid")
-CLAIM_PENDING_STATUSES = ("filed", "checking")
+# 請款狀態 (JSON codes); labels under i18n "claim.<code>", one tab each on the screen:
+#   filed 待審 — reconciled clean (or not yet reconciled); approvable, or waiting for budget
+#   incomplete 待補件 — only flags the provider can put right (documents, invoice, log)
+#   rejected 不符 — a flag no correction removes (ineligible store, late, renewal …)
+#   approved 核定 — the subsidy is committed from the budget
+#   paid 已撥款 — disbursed
+#   clawed_back 已追回 — paid, then recovered (a renewal found after payment)
+CLAIM_STATUSES = ("filed", "incomplete", "rejected", "approved", "paid", "clawed_back")
+CLAIM_PENDING_STATUSES = ("filed", "incomplete")
 CLAIM_GRANTED_STATUSES = ("approved", "paid")
+# Statuses reconciliation may move between; the others are staff decisions it leaves be.
+CLAIM_OPEN_STATUSES = ("filed", "incomplete", "rejected")
+
+# Reconciliation flags (stable codes; reasons under i18n "flag.<code>"), in display order.
+# A claim with any FATAL flag is 不符; with only correctable ones, 待補件.
+CLAIM_FLAGS = (
+    "invoice_mismatch", "invoice_malformed", "invoice_duplicate", "store_ineligible",
+    "store_already_subsidised", "existing_customer", "contract_too_short", "no_approved_solution",
+    "filed_late", "withholding_mismatch", "missing_documents", "no_usage_log",
+)
+FATAL_FLAGS = ("store_ineligible", "store_already_subsidised", "existing_customer", "contract_too_short",
+               "no_approved_solution", "filed_late")
+# Applications whose solution a contract may cover (approved by the ministry, or listed).
+SUBSIDISABLE_APPLICATION_STATUSES = ("approved", "listed")
+USAGE_EDGE_DAYS = 30  # a usage log covers a term with use in its first and its last 30 days
 
 NOTICE_STATUSES = ("open", "corrected", "lapsed", "withdrawn")

@@ -56,6 +56,8 @@ class DashboardScreen(TranslatedBindings, Screen):
             with Horizontal(classes="figures small"):
                 yield Figure("dash.notices_due_today", id="fig-due-today")
                 yield Figure("dash.notices_overdue", id="fig-overdue")
+                yield Figure("budget.committed", id="fig-committed")
+                yield Figure("budget.paid", id="fig-paid")
             yield Static(t("dash.notices_title"), classes="section-title")
             yield DataTable(id="due-notices", cursor_type="row", zebra_stripes=True)
             yield Static(self._menu_text(), id="menu")
@@ -93,7 +95,7 @@ class DashboardScreen(TranslatedBindings, Screen):
 
         engine = self.app.office.engine
         # The figures first; the notices list needs the holiday calendar, which is slower.
-        self.app.call_from_thread(self._show_figures, headline(engine))
+        self.app.call_from_thread(self._show_figures, headline(engine, budget_total=self.app.settings.budget_total))
         self.app.call_from_thread(self._show_notices, list_notices(engine, due_within=True))
 
     def _show_figures(self, h) -> None:
@@ -105,6 +107,8 @@ class DashboardScreen(TranslatedBindings, Screen):
         self.query_one("#fig-due-today", Figure).show(t("dash.count_items", n=h.notices_due_today),
                                                       cell("date", h.today, style))
         self.query_one("#fig-overdue", Figure).show(t("dash.count_items", n=h.notices_overdue))
+        self.query_one("#fig-committed", Figure).show(money(h.budget_committed))
+        self.query_one("#fig-paid", Figure).show(money(h.budget_paid))
 
     def _show_notices(self, due) -> None:
         style = self.app.settings.date_style

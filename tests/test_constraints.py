@@ -125,11 +125,26 @@ def test_unsubsidised_second_contract_for_a_store_is_allowed(office):
     assert _count(engine, Contract) == 4
 
 
-def test_second_invoice_with_same_number_is_refused(office):
+def test_second_invoice_with_same_number_is_kept_for_reconciliation_to_flag(office):
+    """Since schema 0002 a repeated invoice number is stored as filed: reconciliation
+    flags it ``invoice_duplicate`` (tests/test_reconcile.py) instead of the import refusing it."""
     engine, invoice = office["engine"], office["invoice"]
-    _fails(engine, Invoice(invoice_no=invoice.invoice_no, contract_id=invoice.contract_id,
-                           issued_on=date(2025, 12, 2), amount=24_000))
-    assert _count(engine, Invoice) == 1
+    _add(engine, Invoice(invoice_no=invoice.invoice_no, contract_id=invoice.contract_id,
+                         issued_on=date(2025, 12, 2), amount=24_000))
+    assert _count(engine, Invoice) == 2
+
+
+def test_second_granted_claim_on_the_same_contract_is_refused(office):
+    engine, contract, invoice = office["engine"], office["contract"], office["invoice"]
+    (other,) = _add(engine, Invoice(invoice_no="CD12345678", contract_id=contract.id,
+                                    issued_on=date(2025, 12, 1), amount=24_000))
+    _add(engine, Claim(claim_no="Q0000001", contract_id=contract.id, invoice_id=invoice.id,
+                       filed_on=date(2026, 12, 5), requested=20_000, status="approved"))
+    _fails(engine, Claim(claim_no="Q0000002", contract_id=contract.id, invoice_id=other.id,
+                         filed_on=date(2026, 12, 6), requested=20_000, status="paid"))
+    _add(engine, Claim(claim_no="Q0000003", contract_id=contract.id, invoice_id=other.id,
+                       filed_on=date(2026, 12, 6), requested=20_000, status="rejected"))
+    assert _count(engine, Claim) == 2
 
 
 def test_second_claim_on_the_same_invoice_is_refused(office):

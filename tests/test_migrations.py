@@ -36,12 +36,15 @@ CONTRACT_INSERT = (
     " '2026-01-01', '2027-01-01', 36000, 30000, 1, 0, '2026-01-01 00:00:00')"
 )
 
-REVISION_0002 = '''"""test: a nullable column on store"""
+# The real head, and the test revision written on top of it.
+HEAD, NEXT = "0002", "0003"
+
+REVISION_NEXT = '''"""test: a nullable column on store"""
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -57,13 +60,13 @@ def downgrade() -> None:
 '''
 
 
-def _migrations_with_0002(tmp_path: Path, recreate: str = "auto") -> Path:
-    target = tmp_path / "migrations_0002"
+def _migrations_with_next(tmp_path: Path, recreate: str = "auto") -> Path:
+    target = tmp_path / "migrations_next"
     shutil.copytree(
         migrate.MIGRATIONS_DIR, target, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (target / "versions" / "0002_test.py").write_text(
-        REVISION_0002.format(recreate=recreate), encoding="utf-8"
+    (target / "versions" / f"{NEXT}_test.py").write_text(
+        REVISION_NEXT.format(recreate=recreate), encoding="utf-8"
     )
     return target
 
@@ -129,9 +132,9 @@ def test_upgrade_of_empty_database_reports_none_to_head(db_url):
     try:
         result = upgrade(engine)
         assert result.from_revision is None
-        assert result.to_revision == migrate.head_revision() == "0001"
+        assert result.to_revision == migrate.head_revision() == HEAD
         assert result.backup is None
-        assert migrate.current_revision(engine) == "0001"
+        assert migrate.current_revision(engine) == HEAD
         assert not migrate.needs_upgrade(engine)
     finally:
         engine.dispose()
@@ -141,7 +144,7 @@ def test_upgrade_of_up_to_date_database_is_a_no_op(engine):
     path = Path(engine.url.database)
     before = sorted(p.name for p in path.parent.iterdir())
     result = upgrade(engine)
-    assert result.from_revision == result.to_revision == "0001"
+    assert result.from_revision == result.to_revision == HEAD
     assert result.backup is None
     after = sorted(p.name for p in path.parent.iterdir())
     assert after == before
@@ -152,28 +155,28 @@ def test_upgrade_of_older_database_copies_it_aside_first(db_url, tmp_path, monke
     engine = make_engine(db_url)
     path = Path(engine.url.database)
     try:
-        upgrade(engine)  # at 0001 with the real migrations
+        upgrade(engine)  # at HEAD with the real migrations
         with engine.begin() as conn:
             conn.exec_driver_sql(STORE_INSERT)
 
-        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", _migrations_with_0002(tmp_path))
+        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", _migrations_with_next(tmp_path))
 
-        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
-        assert migrate.head_revision() == "0002"
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
+        assert migrate.head_revision() == NEXT
         assert migrate.needs_upgrade(engine)
 
         result = upgrade(engine)
 
-        assert result.from_revision == "0001"
-        assert result.to_revision == "0002"
+        assert result.from_revision == HEAD
+        assert result.to_revision == NEXT
         assert result.backup is not None
         assert result.backup.exists()
         assert result.backup.parent == path.parent
-        assert result.backup.name == f"office.db.0001.{PINNED_STAMP}.bak"
+        assert result.backup.name == f"office.db.{HEAD}.{PINNED_STAMP}.bak"
 
         # The copy is a complete, openable database at the old revision with the data.
         assert _sqlite_query(result.backup, "SELECT version_num FROM alembic_version") == [
-            ("0001",)
+            (HEAD,)
         ]
         assert _sqlite_query(result.backup, "SELECT ubn, name FROM store") == [
             ("22099131", "老街雜貨")
@@ -182,7 +185,7 @@ def test_upgrade_of_older_database_copies_it_aside_first(db_url, tmp_path, monke
         assert _sqlite_query(result.backup, "PRAGMA integrity_check") == [("ok",)]
 
         # The live database moved on and kept its row.
-        assert migrate.current_revision(engine) == "0002"
+        assert migrate.current_revision(engine) == NEXT
         assert "loyalty_note" in [c["name"] for c in sa.inspect(engine).get_columns("store")]
         with engine.connect() as conn:
             rows = conn.exec_driver_sql("SELECT ubn, name, loyalty_note FROM store").all()
@@ -196,12 +199,12 @@ def test_second_upgrade_after_migration_is_a_no_op(db_url, tmp_path, monkeypatch
     engine = make_engine(db_url)
     try:
         upgrade(engine)
-        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", _migrations_with_0002(tmp_path))
-        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
+        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", _migrations_with_next(tmp_path))
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
         first = upgrade(engine)
         assert first.backup is not None
         second = upgrade(engine)
-        assert second.from_revision == second.to_revision == "0002"
+        assert second.from_revision == second.to_revision == NEXT
         assert second.backup is None
     finally:
         engine.dispose()
@@ -216,12 +219,12 @@ def test_upgrade_recreating_a_referenced_table_keeps_the_data(db_url, tmp_path, 
             conn.exec_driver_sql(PROVIDER_INSERT)
             conn.exec_driver_sql(STORE_INSERT)
             conn.exec_driver_sql(CONTRACT_INSERT)  # references store 1
-        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
         monkeypatch.setattr(
-            migrate, "MIGRATIONS_DIR", _migrations_with_0002(tmp_path, recreate="always")
+            migrate, "MIGRATIONS_DIR", _migrations_with_next(tmp_path, recreate="always")
         )
         result = upgrade(engine)
-        assert result.to_revision == "0002"
+        assert result.to_revision == NEXT
     finally:
         engine.dispose()
     assert "loyalty_note" in _columns(path, "store")
@@ -239,8 +242,8 @@ def test_failed_upgrade_leaves_database_at_old_revision_with_backup(
         upgrade(engine)
         with engine.begin() as conn:
             conn.exec_driver_sql(STORE_INSERT)
-        migrations = _migrations_with_0002(tmp_path)
-        broken = migrations / "versions" / "0002_test.py"
+        migrations = _migrations_with_next(tmp_path)
+        broken = migrations / "versions" / f"{NEXT}_test.py"
         broken.write_text(
             broken.read_text(encoding="utf-8").replace(
                 'batch_op.add_column(sa.Column("loyalty_note", sa.String(), nullable=True))',
@@ -250,15 +253,15 @@ def test_failed_upgrade_leaves_database_at_old_revision_with_backup(
             encoding="utf-8",
         )
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", migrations)
-        monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002")
+        monkeypatch.setattr(migrate, "SCHEMA_HEAD", NEXT)
         with pytest.raises(sa.exc.OperationalError, match="no_such_table"):
             upgrade(engine)
-        assert migrate.current_revision(engine) == "0001"
+        assert migrate.current_revision(engine) == HEAD
     finally:
         engine.dispose()
     assert "loyalty_note" not in _columns(path, "store")
     assert _sqlite_query(path, "SELECT ubn FROM store") == [("22099131",)]
-    backups = list(path.parent.glob("office.db.0001.*.bak"))
+    backups = list(path.parent.glob(f"office.db.{HEAD}.*.bak"))
     assert len(backups) == 1
     assert _sqlite_query(backups[0], "SELECT ubn FROM store") == [("22099131",)]
 

@@ -22,8 +22,10 @@ from office_tui.errors import OfficeError
 from office_tui.auth import Actor, hash_password
 from office_tui.clock import OFFICE_TZ, office_today
 from office_tui.db import write_session
+from office_tui.reconcile import one_year_end
 from office_tui.demo import names
-from office_tui.programme import BUDGET_TOTAL, CATEGORIES, INDUSTRIES, SUBSIDY_CAP
+from office_tui.programme import (BUDGET_TOTAL, CATEGORIES, CLAIM_FLAGS, CLAIM_WINDOW_DAYS, FATAL_FLAGS, INDUSTRIES,
+                                  SUBSIDISABLE_APPLICATION_STATUSES, SUBSIDY_CAP)
 from office_tui.ubn import make_ubn
 from office_tui.workdays import WorkCalendar
 
@@ -329,8 +331,10 @@ class _Builder:
         return rows
 
     def contracts_and_claims(self, stores: list[dict], apps: list[dict]) -> list[dict]:
+        """One standard contract per signed store, on a solution approved or listed (so
+        that its claim can pass); the returned order decides which stores usage() logs."""
         rng = self.rng
-        listed = [a for a in apps if a["status"] in ("listed", "approved", "delisted")]
+        listed = [a for a in apps if a["status"] in SUBSIDISABLE_APPLICATION_STATUSES]
         contracts, links, plans = [], [], []
         for n, store in enumerate(stores):
             every = self.scale.unsigned_every
@@ -338,7 +342,7 @@ class _Builder:
                 continue
             app = listed[rng.randrange(len(listed))]
             starts = self.d(-rng.randint(self.scale.latest_start, self.scale.earliest_start))
-            ends = starts + timedelta(days=364)
+            ends = one_year_end(starts)
             total = rng.randrange(12_000, 60_001, 500)
             terminated = starts + timedelta(days=rng.randint(90, 300)) if rng.random() < 0.02 else None
             existing = rng.random() < 0.01
@@ -346,20 +350,24 @@ class _Builder:
                                   signed_on=starts - timedelta(days=3), starts_on=starts, ends_on=ends, total=total,
                                   subsidy=min(total, SUBSIDY_CAP), subsidised=True, terminated_on=terminated,
                                   existing_customer=existing, created_at=self.now))
-            plans.append((n, app, existing, terminated))
+            plans.append((n, app, existing, terminated, store["operating"]))
         self.put(m.Contract, contracts)
         ids = self.ids(m.Contract.contract_no, m.Contract.id)
         for row in contracts:
             row["id"] = ids[row["contract_no"]]
-        for row, (_, app, _, _) in zip(contracts, plans):
+        for row, (_, app, *_rest) in zip(contracts, plans):
             links.append(dict(contract_id=row["id"], application_id=app["id"]))
         self.put(m.ContractSolution, links)
         self._claims(contracts, plans)
         return contracts
 
     def _claims(self, contracts: list[dict], plans: list) -> None:
+        """Claims for the terms that have ended, each with the subsidy, flags and status
+        reconciliation gives it (office_tui.reconcile; test_reconcile checks that a pass
+        over the demo changes nothing). Stores beyond usage_stores get no usage log, so
+        their claims wait for one (no_usage_log)."""
         rng, invoices, pending = self.rng, [], []
-        for row, (n, _, existing, terminated) in zip(contracts, plans):
+        for position, (row, (n, _, existing, terminated, operating)) in enumerate(zip(contracts, plans)):
             end = terminated or row["ends_on"]
             if end >= self.today - timedelta(days=2):
                 continue  # term still running: nothing to claim yet
@@ -370,36 +378,31 @@ class _Builder:
             letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
             invoices.append(dict(invoice_no=f"{letters[n % 24]}{letters[(n // 24) % 24]}{10_000_000 + n:08d}",
                                  contract_id=row["id"], issued_on=row["starts_on"], amount=amount, electronic=rng.random() < 0.8))
-            pending.append((row, filed, amount, existing, terminated))
+            has_log = position < self.scale.usage_stores  # usage() logs the first usage_stores contracts
+            pending.append((row, filed, amount, existing, terminated, operating, has_log))
         self.put(m.Invoice, invoices)
         invoice_ids = self.ids(m.Invoice.contract_id, m.Invoice.id)
         claims, granted = [], 0
-        for row, filed, amount, existing, terminated in sorted(pending, key=lambda p: (p[1], p[0]["id"])):
+        for row, filed, amount, existing, terminated, operating, has_log in sorted(pending, key=lambda p: (p[1], p[0]["id"])):
             subsidy = row["subsidy"]
             if terminated:
                 # Days performed over contract days, both counting their first and last day.
                 performed = (terminated - row["starts_on"]).days + 1
                 subsidy = subsidy * performed // ((row["ends_on"] - row["starts_on"]).days + 1)
             end = terminated or row["ends_on"]
-            has_log = rng.random() > 0.02
-            reason = ""
-            if (filed - end).days > 30:
-                reason = "逾請款期限（契約期滿後30日）"
-            elif amount != row["total"]:
-                reason = "發票金額與契約總額不符"
-            elif existing:
-                reason = "既有客戶續約，不予補助"
-            elif not has_log:
-                reason = "未提供系統使用紀錄"
-            elif granted + subsidy > BUDGET_TOTAL:
-                reason = "補助預算已用罄"
-            age = (self.today - filed).days
-            if reason:
-                status, approved = "rejected", None
-            elif age < 7:
-                status, approved = "filed", None
+            found = {"invoice_mismatch": amount != row["total"], "store_ineligible": not operating,
+                     "existing_customer": existing, "filed_late": (filed - end).days > CLAIM_WINDOW_DAYS,
+                     "no_usage_log": not has_log}
+            flags = [code for code in CLAIM_FLAGS if found.get(code)]
+            age, reason, approved = (self.today - filed).days, "", None
+            if any(code in FATAL_FLAGS for code in flags):
+                status = "rejected"
+            elif flags:
+                status = "incomplete"
             elif age < 20:
-                status, approved = "checking", None
+                status = "filed"
+            elif granted + subsidy > BUDGET_TOTAL:
+                status, reason = "filed", "補助預算已用罄，依送件順序待預算"
             else:
                 status, approved = ("paid" if age > 45 else "approved"), subsidy
                 granted += subsidy
@@ -407,8 +410,10 @@ class _Builder:
                                invoice_id=invoice_ids[row["id"]], filed_on=filed, requested=subsidy,
                                approved_amount=approved, withholding_amount=subsidy, has_declaration=True,
                                has_receipt=True, has_signed_contract=True, has_invoice_copy=True, has_usage_log=has_log,
-                               status=status, status_reason=reason,
-                               paid_on=filed + timedelta(days=40) if status == "paid" else None, created_at=self.now))
+                               status=status, status_reason=reason, subsidy=subsidy, flags=",".join(flags),
+                               approved_on=filed + timedelta(days=14) if approved is not None else None,
+                               paid_on=filed + timedelta(days=40) if status == "paid" else None,
+                               clawed_back_on=None, created_at=self.now))
         self.put(m.Claim, claims)
 
     def usage(self, contracts: list[dict]) -> None:

@@ -1,0 +1,62 @@
+"""Import 過往受補助店家 (past recipients: stores already subsidised by another programme,
+e.g. MOEA's 中小型店家數位轉型補助方案) — TEMPLATES.md ``past-recipients``.
+
+A store on this list is not eligible (office_tui.stores). A row with an invalid UBN is
+refused with its row, column and reason; a store already listed for the same programme
+(before, or earlier in the file) is ``unchanged``. The good rows go in together, and the
+claims are reconciled again before the import commits, so that a claim of a store now
+listed is flagged ``store_ineligible`` at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from importers import fields as f
+from importers.application_rows import parse_ubn
+from importers.fields import FieldError
+from importers.layouts import PAST_RECIPIENTS
+from importers.report import ImportReport, RowError
+from importers.tabular import insert_rows, open_sheet
+from models import PastRecipient
+from office_tui import audit
+from office_tui.errors import describe
+from office_tui.reconcile import reconcile
+
+__all__ = ["import_past_recipients"]
+
+
+def import_past_recipients(engine: Engine, actor, path: str | Path, *, close_on: date | None = None) -> ImportReport:
+    """Import the list in ``path`` (.xlsx or .csv) and reconcile, in one transaction."""
+    from office_tui.db import write_session
+
+    path = Path(path)
+    with open_sheet(path, PAST_RECIPIENTS) as sheet:
+        report = ImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
+        with write_session(engine, actor, f"import past recipients {path.name}") as session:
+            stored = set(session.connection().execute(select(PastRecipient.store_ubn, PastRecipient.programme)).all())
+            rows = []
+            for row in sheet.rows():
+                cell = row.values.get("store_ubn")
+                try:
+                    if f.is_blank(cell):
+                        raise FieldError("import.field.required")
+                    ubn = parse_ubn(cell)
+                except FieldError as error:
+                    report.rejected.append(RowError(row.number, sheet.header("store_ubn"), describe(error)))
+                    continue
+                programme = f.to_text(row.values.get("programme"))
+                if (ubn, programme) in stored:
+                    report.unchanged.append(row.number)
+                    continue
+                stored.add((ubn, programme))
+                rows.append((ubn, f.to_text(row.values.get("store_name")), programme))
+                report.accepted.append(row.number)
+            if rows:
+                insert_rows(session.connection(), PastRecipient.__table__, ("store_ubn", "store_name", "programme"), rows)
+                audit.record_bulk(session, "pastrecipient", len(rows), path.name)
+                reconcile(session, close_on=close_on)
+    return report
