@@ -24,6 +24,7 @@ STATUS_STYLE = {"assigned": "bold", "draft": "yellow", "submitted": "dim"}
 class SheetsScreen(TranslatedBindings, Screen):
     BINDINGS = [
         Binding("enter", "open_sheet", "key.open", id="sheets.open"),
+        Binding("i", "import_scores", "key.import_scores", id="sheets.import"),
         Binding("f5", "refresh", "key.refresh", id="sheets.refresh"),
         Binding("escape", "app.pop_screen", "key.back", id="sheets.back"),
     ]
@@ -110,6 +111,20 @@ class SheetsScreen(TranslatedBindings, Screen):
             self.notify(t("sheets.none"), severity="warning")
             return
         self.app.push_screen(ScoreFormScreen(row.assignment_id))
+
+    def action_import_scores(self) -> None:
+        """Staff key in paper sheets from a file (one row per member per application)."""
+        from screens.import_dialog import ImportScreen, scores_runner
+
+        if not self.staff:
+            self.notify(t("sheets.import_staff_only"), severity="warning")
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(ImportScreen(t("sheets.import_title"), scores_runner), closed)
 
     def action_refresh(self) -> None:
         self.reload()

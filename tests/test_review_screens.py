@@ -91,3 +91,40 @@ async def test_auto_assignment_staffs_a_new_application_without_conflicts(demo_e
         await wait_for(pilot, lambda: any("須迴避" in str(n.message) for n in app._notifications))
         with read_session(demo_engine) as s:
             assert len(s.exec(select(Assignment).where(Assignment.application_id == app_id)).all()) == 2
+
+
+async def test_staff_import_paper_sheets_from_the_sheets_list(demo_engine, demo_url, tmp_path):
+    from openpyxl import Workbook
+    from textual.widgets import Input
+
+    with read_session(demo_engine) as s:
+        number, member = s.exec(
+            select(Application.application_no, Reviewer.reviewer_no)
+            .join(Assignment, Assignment.application_id == Application.id)
+            .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
+            .where(Application.status == "eligible", Assignment.sheet_status == "assigned")).first()
+    codes = [f"T{n}" for n in range(1, 10)] + [f"P{n}" for n in range(1, 5)]
+    book = Workbook()
+    book.active.append(["申請編號", "委員編號", *codes, "評語"])
+    book.active.append([number, member, *([80] * 13), "紙本"])
+    book.active.append([number, "R99", *([80] * 13), ""])  # no such member: refused, named
+    path = tmp_path / "paper.xlsx"
+    book.save(path)
+    app = make_app(demo_url, actor=STAFF)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _to(pilot, app, "3", "SheetsScreen", "#sheets")
+        await press_to_screen(pilot, "i", "ImportScreen", "#path")
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+
+        def submitted() -> bool:
+            with read_session(demo_engine) as s:
+                return s.exec(select(Assignment.sheet_status).join(Application, Application.id == Assignment.application_id)
+                              .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
+                              .where(Application.application_no == number, Reviewer.reviewer_no == member)
+                              ).one() == "submitted"
+
+        await wait_for(pilot, submitted)
+        report = app.screen.query_one("#report")
+        await wait_for(pilot, lambda: report.row_count > 0)
+        assert "R99" in " ".join(str(c) for c in report.get_row_at(0))
