@@ -7,17 +7,15 @@ x export the assignment table · F5 refresh. A conflicted pair is refused with i
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.errors import describe
 from office_tui.i18n import t
+from screens import jobs
 from screens.i18n import TranslatedBindings
 from screens.sheets import STATUS_STYLE
 
@@ -64,26 +62,21 @@ class AssignmentsScreen(TranslatedBindings, Screen):
             return None
         return self.rows[self.table.cursor_row]
 
-    @work(thread=True, exclusive=True, group="assign-load", exit_on_error=False)
     def reload(self) -> None:
-        from office_tui.db import read_session
         from office_tui.review_board import batch_numbers, board, busiest_batch
         from office_tui.reviewers import roster
 
-        try:
-            with read_session(self.app.office.engine) as s:
-                batches = batch_numbers(s)
-                if self.batch_no is None:
-                    self.batch_no = busiest_batch(s)
-                rows = board(s, self.batch_no) if self.batch_no is not None else []
-                members = roster(s)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._show, batches, rows, members)
+        def fetch(s):
+            if self.batch_no is None:
+                self.batch_no = busiest_batch(s)
+            return batch_numbers(s), board(s, self.batch_no) if self.batch_no is not None else [], roster(s)
 
-    def _show(self, batches: list[int], rows: list, members: list) -> None:
+        jobs.load(self, fetch, self._show, "assign-load")
+
+    def _show(self, found: tuple) -> None:
         from office_tui.assignment import DEFAULT_K
+
+        batches, rows, members = found
 
         keep = self.current.application_no if self.current else None
         self.batches, self.rows, self.members = batches, rows, members
@@ -121,22 +114,8 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         panel.update(text)
 
     # -- actions ---------------------------------------------------------------------------
-    def _run(self, job: Callable[[object], str], reason: str) -> None:
-        """``job(session)`` in a worker inside one audited transaction; tells its message."""
-        from office_tui.db import write_session
-
-        def run() -> None:
-            try:
-                with write_session(self.app.office.engine, self.app.actor, reason) as s:
-                    message = job(s)
-            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=10)
-                return
-            if message:
-                self.app.call_from_thread(self.notify, message, timeout=8)
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(run, thread=True, exclusive=True, group="assign-act", exit_on_error=False)
+    def _run(self, change, message: str) -> None:
+        jobs.write(self, change, message, "assign-act", self.reload)
 
     def action_auto(self) -> None:
         from office_tui.assignment import DEFAULT_K
@@ -226,21 +205,17 @@ class AssignmentsScreen(TranslatedBindings, Screen):
             if not path:
                 return
 
-            def job() -> None:
+            def job() -> str:
                 from exports.assignments import write_assignments
                 from office_tui.assignment import assignment_rows
                 from office_tui.db import read_session
 
-                try:
-                    with read_session(self.app.office.engine) as s:
-                        rows = assignment_rows(s, batch_no)
-                    written = write_assignments(rows, path, batch_no)
-                except Exception as error:  # noqa: BLE001 - told to the user
-                    self.app.call_from_thread(self.notify, describe(error), severity="error", timeout=8)
-                    return
-                self.app.call_from_thread(self.notify, t("panel.exported", n=len(rows), path=str(written)), timeout=8)
+                with read_session(self.app.office.engine) as s:
+                    rows = assignment_rows(s, batch_no)
+                written = write_assignments(rows, path, batch_no)
+                return t("panel.exported", n=len(rows), path=str(written))
 
-            self.run_worker(job, thread=True, exclusive=True, group="assign-export", exit_on_error=False)
+            jobs.act(self, job, "assign-export")
 
         self.app.push_screen(PathScreen(t("panel.export_title", batch=batch_no),
                                         str(data_dir() / default_file_name(batch_no))), given)

@@ -22,6 +22,7 @@ from office_tui.errors import describe
 from office_tui.i18n import t
 from screens.formatting import cell
 from screens.notice_forms import DateScreen, ExtendScreen, PathScreen, RaiseNoticeScreen
+from screens import jobs
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
 
@@ -138,17 +139,7 @@ class NoticesScreen(TranslatedBindings, Screen):
     # -- actions ---------------------------------------------------------------------------
     def _run(self, job: Callable[[], str]) -> None:
         """Run ``job`` (a service call returning the message to tell) off the UI thread."""
-
-        def run() -> None:
-            try:
-                message = job()
-            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
-                return
-            self.app.call_from_thread(self.notify, message, timeout=8)
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(run, thread=True, exclusive=True, group="notices-act", exit_on_error=False)
+        jobs.act(self, job, "notices-act", self.reload)
 
     def _open_notice(self):
         """The highlighted notice if it is still open; else say why not and give None."""

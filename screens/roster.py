@@ -7,17 +7,15 @@ conflicts with their reasons, declared and found from the affiliation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.errors import describe
 from office_tui.i18n import t
+from screens import jobs
 from screens.i18n import TranslatedBindings
 
 
@@ -61,18 +59,10 @@ class RosterScreen(TranslatedBindings, Screen):
             return None
         return self.rows[self.table.cursor_row]
 
-    @work(thread=True, exclusive=True, group="roster-load", exit_on_error=False)
     def reload(self) -> None:
-        from office_tui.db import read_session
         from office_tui.reviewers import roster
 
-        try:
-            with read_session(self.app.office.engine) as s:
-                rows = roster(s)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._show, rows)
+        jobs.load(self, roster, self._show, "roster-load")
 
     def _show(self, rows: list) -> None:
         keep = self.current.reviewer_no if self.current else None
@@ -99,21 +89,14 @@ class RosterScreen(TranslatedBindings, Screen):
         if row is not None:
             self._conflicts(row.reviewer_no)
 
-    @work(thread=True, exclusive=True, group="roster-conflicts", exit_on_error=False)
     def _conflicts(self, reviewer_no: str) -> None:
-        from office_tui.db import read_session
         from office_tui.reviewers import conflicted_assignments, conflicts_of
 
-        try:
-            with read_session(self.app.office.engine) as s:
-                lines = conflicts_of(s, reviewer_no)
-                clashes = conflicted_assignments(s, reviewer_no)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._show_conflicts, reviewer_no, lines, clashes)
+        jobs.load(self, lambda s: (reviewer_no, conflicts_of(s, reviewer_no), conflicted_assignments(s, reviewer_no)),
+                  self._show_conflicts, "roster-conflicts")
 
-    def _show_conflicts(self, reviewer_no: str, lines: list, clashes: list) -> None:
+    def _show_conflicts(self, found: tuple) -> None:
+        reviewer_no, lines, clashes = found
         self.lines = lines
         text = Text(t("members.conflicts_head", reviewer=reviewer_no, n=len(lines)) + "\n", style="bold")
         for line in lines:
@@ -124,22 +107,8 @@ class RosterScreen(TranslatedBindings, Screen):
         self.query_one("#roster-conflicts", Static).update(text)
 
     # -- actions ---------------------------------------------------------------------------
-    def _run(self, job: Callable[[object], object], message: str) -> None:
-        """Run ``job(session)`` in a worker; ``message`` is told afterwards and is the
-        audit reason."""
-        from office_tui.db import write_session
-
-        def run() -> None:
-            try:
-                with write_session(self.app.office.engine, self.app.actor, message) as s:
-                    job(s)
-            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
-                return
-            self.app.call_from_thread(self.notify, message, timeout=6)
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(run, thread=True, exclusive=True, group="roster-act", exit_on_error=False)
+    def _run(self, change, message: str) -> None:
+        jobs.write(self, change, message, "roster-act", self.reload)
 
     def action_import_roster(self) -> None:
         from screens.import_dialog import ImportScreen, reviewers_runner

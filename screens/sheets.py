@@ -7,16 +7,15 @@ can key in paper sheets from here.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.errors import describe
 from office_tui.i18n import t
+from screens import jobs
 from screens.i18n import TranslatedBindings
-from screens.score_form import number
 
 STATUS_STYLE = {"assigned": "bold", "draft": "yellow", "submitted": "dim"}
 
@@ -59,18 +58,10 @@ class SheetsScreen(TranslatedBindings, Screen):
     def table(self) -> DataTable:
         return self.query_one("#sheets", DataTable)
 
-    @work(thread=True, exclusive=True, group="sheets-load", exit_on_error=False)
     def reload(self) -> None:
-        from office_tui.db import read_session
         from office_tui.scoresheets import my_sheets
 
-        try:
-            with read_session(self.app.office.engine) as s:
-                rows = my_sheets(s, self.app.actor)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._show, rows)
+        jobs.load(self, lambda s: my_sheets(s, self.app.actor), self._show, "sheets-load")
 
     def _show(self, rows: list) -> None:
         table, keep = self.table, self.current

@@ -8,12 +8,11 @@ x export the committee summary · g export the gazette list · F5 refresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -25,6 +24,7 @@ from office_tui.i18n import t
 from office_tui.tally import METHODS
 from screens.charts import spread
 from screens.formatting import cell
+from screens import jobs
 from screens.i18n import TranslatedBindings
 from screens.score_form import number
 
@@ -87,24 +87,19 @@ class TallyScreen(TranslatedBindings, Screen):
         return self.query_one("#tally", DataTable)
 
     # -- loading -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="tally-load", exit_on_error=False)
     def reload(self) -> None:
         from office_tui.committee import batch_tally
-        from office_tui.db import read_session
         from office_tui.review_board import batch_numbers, busiest_batch
 
-        try:
-            with read_session(self.app.office.engine) as s:
-                batches = batch_numbers(s)
-                if self.batch_no is None:
-                    self.batch_no = busiest_batch(s)
-                result = batch_tally(s, self.batch_no, self.method) if self.batch_no is not None else None
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self._show, batches, result)
+        def fetch(s):
+            if self.batch_no is None:
+                self.batch_no = busiest_batch(s)
+            return batch_numbers(s), batch_tally(s, self.batch_no, self.method) if self.batch_no is not None else None
 
-    def _show(self, batches: list[int], result) -> None:
+        jobs.load(self, fetch, self._show, "tally-load")
+
+    def _show(self, found: tuple) -> None:
+        batches, result = found
         self.batches, self.result = batches, result
         table, keep = self.table, self.current
         table.clear()
@@ -197,18 +192,8 @@ class TallyScreen(TranslatedBindings, Screen):
             self.table.move_cursor(row=self.table.cursor_row + 1)
 
     # -- work ------------------------------------------------------------------------------
-    def _run(self, job: Callable[[], str | None]) -> None:
-        def run() -> None:
-            try:
-                message = job()
-            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
-                return
-            if message:
-                self.app.call_from_thread(self.notify, message, timeout=8)
-            self.app.call_from_thread(self.reload)
-
-        self.run_worker(run, thread=True, exclusive=True, group="tally-act", exit_on_error=False)
+    def _run(self, job) -> None:
+        jobs.act(self, job, "tally-act", self.reload)
 
     def action_resolve(self) -> None:
         from screens.forms import ChoiceScreen
@@ -238,16 +223,12 @@ class TallyScreen(TranslatedBindings, Screen):
             if not note:
                 return
 
-            def job() -> str:
-                from office_tui.db import write_session
-                from office_tui.decisions import resolve_outlier
+            from office_tui.decisions import resolve_outlier
 
-                reason = t("ranking.resolve_reason", application_no=application_no, reviewer=member)
-                with write_session(self.app.office.engine, self.app.actor, reason) as s:
-                    resolve_outlier(s, self.app.actor, application_no, member, note)
-                return t("ranking.resolved", application_no=application_no, reviewer=member)
-
-            self._run(job)
+            jobs.write(self, lambda s: resolve_outlier(s, self.app.actor, application_no, member, note)
+                       and t("ranking.resolved", application_no=application_no, reviewer=member),
+                       t("ranking.resolve_reason", application_no=application_no, reviewer=member), "tally-act",
+                       self.reload)
 
         self.app.push_screen(TextFieldsScreen(
             t("ranking.resolve_title", application_no=application_no, reviewer=member),
@@ -320,9 +301,14 @@ class TallyScreen(TranslatedBindings, Screen):
                 return
 
             def job() -> str:
-                from exports.committee_files import write_committee_file
+                if kind == "summary":
+                    from exports.summary import export_summary
 
-                written = write_committee_file(self.app.office.engine, kind, batch_no, path, method)
+                    written, _count = export_summary(self.app.office.engine, batch_no, path, method)
+                else:
+                    from exports.approvals import export_approvals
+
+                    written, _count = export_approvals(self.app.office.engine, batch_no, path)
                 return t("ranking.exported", path=str(written))
 
             self._run(job)
