@@ -12,13 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from office_tui.commands import claims, foundation, intake, notices, review
+from office_tui.commands import claims, foundation, intake, notices, publication, review, tally
 from office_tui.commands.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, Parser, group
 from office_tui.config import SettingsError
 from office_tui.errors import describe
 from office_tui.i18n import set_language, t
 
-COMMAND_MODULES = (foundation, intake, notices, review, claims)
+COMMAND_MODULES = (foundation, intake, notices, review, claims, tally, publication)
 
 
 def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
