@@ -83,3 +83,28 @@ async def test_method_key_switches_the_ranking(demo_url):
             await wait_for(pilot, lambda: screen.result.method == method)
             assert screen.method == method
         assert "序位法" not in str(screen.query_one("#tally-head").render())
+
+
+async def test_exports_from_the_tally_screen(demo_engine, demo_url, tmp_path):
+    from openpyxl import load_workbook
+    from textual.widgets import Input
+
+    app = make_app(demo_url, actor=STAFF)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for(pilot, lambda: figures_loaded(app))
+        await press_to_screen(pilot, "5", "ReviewScreen")
+        await press_to_screen(pilot, "4", "TallyScreen", "#tally")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.result is not None)
+        ranked = [r.application_no for r in screen.result.rows if r.rank]
+        for key, name in (("x", "summary.xlsx"), ("g", "approvals.xlsx")):
+            await press_to_screen(pilot, key, "PathScreen", "#path")
+            assert app.screen.query_one("#path", Input).value.endswith(".xlsx")  # a default is offered
+            app.screen.query_one("#path", Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: (tmp_path / name).exists())
+    summary = load_workbook(tmp_path / "summary.xlsx").active
+    numbers = [c.value for c in next(summary.iter_cols(min_col=2, max_col=2, min_row=3))]
+    assert numbers[: len(ranked)] == ranked, "the summary lists the applications in rank order"
+    gazette = load_workbook(tmp_path / "approvals.xlsx").active
+    assert gazette["A1"].value == "建構零售暨服務業數據共享創新服務計畫 第3批 雲端解決方案核定名單"
