@@ -4,6 +4,7 @@ threshold. The default ships as rubric.toml (DOMAIN.md A3); a batch may override
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,7 @@ class Rubric:
         return sum(stages[s.code] * s.weight for s in self.stages) / weight
 
 
+@lru_cache(maxsize=64)  # a Rubric is immutable; batches share a handful of texts
 def parse_rubric(text: str) -> Rubric:
     try:
         data = tomllib.loads(text)
@@ -95,6 +97,7 @@ def parse_rubric(text: str) -> Rubric:
     return rubric
 
 
+@lru_cache(maxsize=1)
 def default_rubric() -> Rubric:
     return parse_rubric(DEFAULT_PATH.read_text(encoding="utf-8"))
 

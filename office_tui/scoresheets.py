@@ -140,10 +140,9 @@ def my_sheets(session: Session, actor: Actor, batch_no: int | None = None) -> li
     for assignment_id, code, value in session.exec(
             select(Score.assignment_id, Score.criterion, Score.value).where(Score.assignment_id.in_(ids))).all():
         values.setdefault(assignment_id, {})[code] = value
-    rubrics: dict[int, Rubric] = {}
     rows = []
     for assignment, app_no, solution, category, _status, company, reviewer_no, reviewer_name, batch in results:
-        rubric = rubrics.setdefault(batch.id, rubric_for(batch))
+        rubric = rubric_for(batch)
         rows.append(SheetRow(assignment.id, app_no, solution, company=company, category=category, reviewer_no=reviewer_no,
                              reviewer_name=reviewer_name, status=assignment.sheet_status,
                              total=rubric.total(values.get(assignment.id, {})), batch_no=batch.number))

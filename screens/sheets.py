@@ -24,6 +24,7 @@ class SheetsScreen(TranslatedBindings, Screen):
     BINDINGS = [
         Binding("enter", "open_sheet", "key.open", id="sheets.open"),
         Binding("i", "import_scores", "key.import_scores", id="sheets.import"),
+        Binding("b", "batch", "key.tally_batch", id="sheets.batch"),
         Binding("f5", "refresh", "key.refresh", id="sheets.refresh"),
         Binding("escape", "app.pop_screen", "key.back", id="sheets.back"),
     ]
@@ -31,6 +32,8 @@ class SheetsScreen(TranslatedBindings, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list = []
+        self.batch_no: int | None = None  # staff look at one batch at a time (b for the next)
+        self.batches: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,9 +62,24 @@ class SheetsScreen(TranslatedBindings, Screen):
         return self.query_one("#sheets", DataTable)
 
     def reload(self) -> None:
+        from office_tui.review_board import batch_numbers, busiest_batch
         from office_tui.scoresheets import my_sheets
 
-        jobs.load(self, lambda s: my_sheets(s, self.app.actor), self._show, "sheets-load")
+        def fetch(s):
+            if not self.staff:
+                return my_sheets(s, self.app.actor)
+            self.batches = batch_numbers(s)
+            if self.batch_no is None:
+                self.batch_no = busiest_batch(s)
+            return my_sheets(s, self.app.actor, batch_no=self.batch_no)
+
+        jobs.load(self, fetch, self._show, "sheets-load")
+
+    def action_batch(self) -> None:
+        if self.staff and self.batches:
+            index = self.batches.index(self.batch_no) if self.batch_no in self.batches else -1
+            self.batch_no = self.batches[(index + 1) % len(self.batches)]
+            self.reload()
 
     def _show(self, rows: list) -> None:
         table, keep = self.table, self.current
@@ -81,7 +99,10 @@ class SheetsScreen(TranslatedBindings, Screen):
             if keep.assignment_id in ids:
                 table.move_cursor(row=ids.index(keep.assignment_id), animate=False)
         counts = {s: sum(1 for r in rows if r.status == s) for s in ("assigned", "draft", "submitted")}
-        self.query_one("#sheets-summary", Static).update(t("sheets.summary", total=len(rows), **counts))
+        summary = t("sheets.summary", total=len(rows), **counts)
+        if self.staff and self.batch_no is not None:
+            summary = t("sheets.batch", batch=self.batch_no) + summary
+        self.query_one("#sheets-summary", Static).update(summary)
 
     @property
     def current(self):
