@@ -35,6 +35,8 @@ class OfficeCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._open_workflow, name))
+        if self.app.actor is not None and self.app.actor.role == "reviewer":
+            return  # members look up nothing beyond their own sheets
         from office_tui.lookup import find_applications
 
         hits = await asyncio.to_thread(find_applications, self.app.office.engine, query)

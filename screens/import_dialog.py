@@ -64,6 +64,21 @@ def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
     return ImportOutcome(import_summary(results), headers, rows, bool(results))
 
 
+def claims_runner(engine, actor, path: Path, progress, *, close_on=None) -> ImportOutcome:
+    """請款 (TEMPLATES.md ``claims``), reconciled before the import commits; ``close_on``
+    is the announced claims deadline (office_tui.config.claims_close_on)."""
+    from importers.claims import import_claims
+
+    return report_outcome(import_claims(engine, actor, path, close_on=close_on))
+
+
+def past_recipients_runner(engine, actor, path: Path, progress, *, close_on=None) -> ImportOutcome:
+    """過往受補助店家 (TEMPLATES.md ``past-recipients``), the claims reconciled again."""
+    from importers.past_recipients import import_past_recipients
+
+    return report_outcome(import_past_recipients(engine, actor, path, close_on=close_on))
+
+
 class ImportScreen(TranslatedBindings, ModalScreen[bool]):
     """Type a path, Enter to import; the report stays until Esc. Dismisses True when
     anything was written, so the screen below can reload."""

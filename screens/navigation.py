@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from textual.app import App
 
-# Workflows still to come, with the issue that brings each.
-PENDING = {"claims": 6, "usage": 6}
+# Workflows still to come.
+PENDING = ("usage",)
+# What a committee member (role reviewer) may open: their score sheets, and settings.
+MEMBER_WORKFLOWS = ("review", "settings")
 
 
 def open_workflow(app: App, name: str) -> None:
+    if app.actor is not None and app.actor.role == "reviewer" and name not in MEMBER_WORKFLOWS:
+        from office_tui.i18n import t
+
+        app.notify(t("review.member_only_sheets"), severity="warning")
+        return
     if name == "applications":
         from screens.lists import ApplicationsScreen
 
@@ -25,6 +32,10 @@ def open_workflow(app: App, name: str) -> None:
         from screens.notices import NoticesScreen
 
         app.push_screen(NoticesScreen())
+    elif name == "claims":
+        from screens.claims import ClaimsScreen
+
+        app.push_screen(ClaimsScreen())
     elif name == "calendar":
         from screens.calendar import CalendarScreen
 
@@ -44,6 +55,6 @@ def open_workflow(app: App, name: str) -> None:
     elif name in PENDING:
         from screens.placeholder import PlaceholderScreen
 
-        app.push_screen(PlaceholderScreen(name, PENDING[name]))
+        app.push_screen(PlaceholderScreen(name))
     else:
         raise ValueError(name)

@@ -15,13 +15,13 @@ from screens.i18n import TranslatedBindings
 class PlaceholderScreen(TranslatedBindings, Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "key.back", id="placeholder.back")]
 
-    def __init__(self, workflow: str, issue: int) -> None:
+    def __init__(self, workflow: str) -> None:
         super().__init__()
-        self.workflow, self.issue = workflow, issue
+        self.workflow = workflow
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Middle(), Center():
-            yield Static(t("placeholder.text", name=t(f"menu.{self.workflow}"), issue=self.issue),
+            yield Static(t("placeholder.text", name=t(f"menu.{self.workflow}")),
                          id="placeholder", classes="notice-box")
         yield Footer()

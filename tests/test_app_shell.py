@@ -31,7 +31,7 @@ async def test_each_workflow_opens_by_key_and_escape_returns(demo_url):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: figures_loaded(app))
         expected = {"1": "ApplicationsScreen", "2": "TriageScreen", "3": "NoticesScreen",
-                    "4": "CalendarScreen", "5": "ReviewScreen", "6": "PlaceholderScreen",
+                    "4": "CalendarScreen", "5": "ReviewScreen", "6": "ClaimsScreen",
                     "7": "PlaceholderScreen", "8": "StoresScreen"}
         for key, screen_name in expected.items():
             await press_to_screen(pilot, key, screen_name, "Footer")

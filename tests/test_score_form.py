@@ -132,3 +132,17 @@ async def test_leaving_with_unsaved_changes_asks_first(demo_engine, demo_url):
         await press_to_screen(pilot, "escape", "ConfirmScreen")
         await press_to_screen(pilot, "y", "SheetsScreen")
         assert _sheet(demo_engine, sheet_id)[0] == "assigned"
+
+
+async def test_a_member_cannot_open_the_staff_workflows(demo_engine, demo_url):
+    member, _ = _unstarted(demo_engine)
+    app = make_app(demo_url, actor=member)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SheetsScreen")
+        await press_to_screen(pilot, "escape", "DashboardScreen")
+        for key in ("1", "6", "8"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == "DashboardScreen"
+        assert any("評分表" in str(n.message) for n in app._notifications)
+        await press_to_screen(pilot, "5", "SheetsScreen")
