@@ -25,6 +25,11 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/import_applications.py
+	$(BIN)/python benchmarks/triage.py
+	$(BIN)/python benchmarks/tally.py
+	$(BIN)/python benchmarks/export.py
+	$(BIN)/python benchmarks/reconcile.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
