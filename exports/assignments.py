@@ -2,8 +2,9 @@
 
 Row 1 is the title (batch, date made, number of rows), row 2 the header (frozen), then
 one row per application × member: 申請編號, 服務提供者, 統一編號, 方案名稱, 方案類別, 委員編號,
-委員姓名, 評分狀態. Every cell goes through exports.xlsx as text, so a UBN keeps its
-leading zero and a company called 「=HYPERLINK(…)」 stays text.
+委員姓名, 評分狀態 — A4 landscape, the title and header repeated on every printed page.
+Written by exports.xlsx.add_list_sheet, every cell as text: a UBN keeps its leading zero
+and a company called 「=HYPERLINK(…)」 stays text.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from office_tui.clock import office_today
 from office_tui.dates import format_date
 from office_tui.i18n import t
 
-TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 SHEET_TITLE = "審查分派表"
 HEADER_KEYS = ("assign.col_application_no", "assign.col_company", "assign.col_ubn", "assign.col_solution",
                "assign.col_category", "assign.col_reviewer_no", "assign.col_reviewer_name", "assign.col_status")
@@ -41,31 +41,11 @@ def default_file_name(batch_no: int, today: date | None = None) -> str:
 def write_assignments(rows: Sequence[AssignmentRow], path: str | Path, batch_no: int,
                       today: date | None = None) -> Path:
     """Write ``rows`` to ``path`` (".xlsx" added when missing); returns the path written."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from exports.xlsx import add_list_sheet, new_list_book, save_book
 
-    from exports.xlsx import fit_columns, set_text, write_row
-
-    path = Path(path).expanduser()
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
     heads = headers()
-    bold = Font(bold=True)
-    for index, head in enumerate(heads, start=1):
-        set_text(sheet.cell(row=HEADER_ROW, column=index), head).font = bold
-    everything = range(len(heads))
-    for offset, row in enumerate(rows):
-        write_row(sheet, FIRST_ROW + offset, row_values(row), text_columns=everything)
-    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1).coordinate
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    fit_columns(sheet)  # before the title, which would otherwise widen column A
     title = t("assign.export_title", batch=batch_no, day=format_date(today or office_today(), "roc"), n=len(rows))
-    set_text(sheet.cell(row=TITLE_ROW, column=1), title).font = Font(bold=True, size=14)
-    book.save(path)
-    return path
+    book = new_list_book()
+    add_list_sheet(book, SHEET_TITLE, heads, (row_values(row) for row in rows), title=title,
+                   text_columns=range(len(heads)), footer=t("export.footer_pages"))
+    return save_book(book, path)

@@ -1,11 +1,12 @@
 """Claims out as .xlsx: 申請補助總表 (each provider's claims with amounts and totals),
 撥款清單 (the payment list) and 扣繳憑單清冊 (the withholding list).
 
-Same shape as exports/notices.py: row 1 the title (with the day it was made), row 2 the
-header (frozen), then the rows. Every text cell goes through exports.xlsx, so a UBN keeps
-its leading zero and a store called 「=HYPERLINK(…)」 stays text; amounts are numbers
-(whole NT$, formatted #,##0) so that Excel can add them up; dates are text in the
-office's form (ROC by default).
+Same shape as the other list exports (exports.xlsx.add_list_sheet): row 1 the title (with
+the day it was made), row 2 the header (frozen, and repeated with the title on every
+printed page, A4 landscape), then the rows, subtotals and totals in bold. Codes and names
+are text, so a UBN keeps its leading zero and a store called 「=HYPERLINK(…)」 stays text;
+amounts are numbers (whole NT$, formatted #,##0) so that Excel can add them up; dates
+are text in the office's form (ROC by default).
 
 The rows are what the last reconciliation stored (Claim.subsidy, Claim.status): run
 ``office-tui reconcile`` (or approve, which reconciles) first for fresh figures.
@@ -13,7 +14,7 @@ The rows are what the last reconciliation stored (Claim.subsidy, Claim.status): 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from office_tui.dates import format_date
 from office_tui.db import read_session
 from office_tui.i18n import t
 
-TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 MONEY_FORMAT = "#,##0"
 
 _ROWS = """
@@ -42,42 +42,38 @@ def _rows(engine: Engine, where: str, params: dict) -> list:
         return session.execute(text(_ROWS.format(where=where)), params).all()
 
 
-def _day(value, style: str) -> str:
-    if value is None:
-        return ""
-    return format_date(value if isinstance(value, date) else date.fromisoformat(value), style)
+class _Labels:
+    """Each date and each status worded once: a list of 100,000 claims holds a few hundred
+    distinct days and a handful of statuses."""
+
+    def __init__(self, date_style: str) -> None:
+        self.style = date_style
+        self.days: dict[object, str] = {None: ""}
+        self.statuses: dict[str, str] = {}
+
+    def day(self, value) -> str:
+        found = self.days.get(value)
+        if found is None:
+            found = self.days[value] = format_date(
+                value if isinstance(value, date) else date.fromisoformat(value), self.style)
+        return found
+
+    def status(self, code: str) -> str:
+        found = self.statuses.get(code)
+        if found is None:
+            found = self.statuses[code] = t(f"claim.{code}")
+        return found
 
 
-def _write(path: str | Path, sheet_title: str, title: str, heads: Sequence[str], rows: Sequence[Sequence],
-           text_columns: Sequence[int], money_columns: Sequence[int], bold_rows: Sequence[int] = ()) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _write(path: str | Path, sheet_title: str, title: str, heads: Sequence[str], rows: Iterable[Sequence],
+           text_columns: Iterable[int], money_columns: Iterable[int], bold_rows: Iterable[int] = ()) -> Path:
+    from exports.xlsx import add_list_sheet, new_list_book, save_book
 
-    from exports.xlsx import fit_columns, set_text, write_row
-
-    path = Path(path).expanduser()
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title
-    bold = Font(bold=True)
-    for index, head in enumerate(heads, start=1):
-        set_text(sheet.cell(row=HEADER_ROW, column=index), head).font = bold
-    for offset, values in enumerate(rows):
-        number = FIRST_ROW + offset
-        write_row(sheet, number, values, text_columns=text_columns)
-        for column in money_columns:
-            sheet.cell(row=number, column=column + 1).number_format = MONEY_FORMAT
-        if offset in bold_rows:
-            for column in range(len(heads)):
-                sheet.cell(row=number, column=column + 1).font = bold
-    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1).coordinate
-    fit_columns(sheet)
-    set_text(sheet.cell(row=TITLE_ROW, column=1), title).font = Font(bold=True, size=14)
-    book.save(path)
-    return path
+    book = new_list_book()
+    add_list_sheet(book, sheet_title, heads, rows, title=title,
+                   number_formats={column: MONEY_FORMAT for column in money_columns},
+                   text_columns=text_columns, bold_rows=bold_rows, footer=t("export.footer_pages"))
+    return save_book(book, path)
 
 
 def write_claims_summary(engine: Engine, path: str | Path, *, provider_ubn: str | None = None,
@@ -92,18 +88,27 @@ def write_claims_summary(engine: Engine, path: str | Path, *, provider_ubn: str 
              t("claims.col_store_ubn"), t("claims.col_store"), t("claims.col_invoice_no"), t("claims.col_filed_on"),
              t("claims.col_contract_total"), t("claims.col_subsidy"), t("claims.col_approved"),
              t("claims.col_status")]
-    rows, bold, totals, mine = [], [], [0, 0, 0], [0, 0, 0, 0]  # mine: claims, total, subsidy, approved
+    labels = _Labels(date_style)
+    rows: list[list] = []
+    bold: list[int] = []
+    totals = [0, 0, 0]  # contract total, subsidy, approved
+    count = contract = subsidy = approved = 0  # the current provider's
+    last = len(found) - 1
     for k, r in enumerate(found):
-        rows.append([r[0], r[1], r[2], r[3], r[4], r[5], _day(r[6], date_style), r[7], r[8], r[9],
-                     t(f"claim.{r[11]}")])
-        mine = [mine[0] + 1, mine[1] + r[7], mine[2] + r[8], mine[3] + (r[9] or 0)]
-        if k + 1 == len(found) or found[k + 1][0] != r[0]:
+        rows.append([r[0], r[1], r[2], r[3], r[4], r[5], labels.day(r[6]), r[7], r[8], r[9],
+                     labels.status(r[11])])
+        count += 1
+        contract += r[7]
+        subsidy += r[8]
+        approved += r[9] or 0
+        if k == last or found[k + 1][0] != r[0]:
             bold.append(len(rows))
-            rows.append([r[0], r[1], t("claims.subtotal", n=mine[0]), "", "", "", "", *mine[1:], ""])
-            totals = [a + b for a, b in zip(totals, mine[1:])]
-            mine = [0, 0, 0, 0]
+            rows.append([r[0], r[1], t("claims.subtotal", n=count), None, None, None, None,
+                         contract, subsidy, approved, None])
+            totals = [totals[0] + contract, totals[1] + subsidy, totals[2] + approved]
+            count = contract = subsidy = approved = 0
     bold.append(len(rows))
-    rows.append(["", "", t("claims.grand_total", n=len(found)), "", "", "", "", *totals, ""])
+    rows.append([None, None, t("claims.grand_total", n=len(found)), None, None, None, None, *totals, None])
     title = t("claims.summary_title", day=format_date(today or office_today(), date_style), n=len(found))
     return _write(path, t("claims.summary_sheet"), title, heads, rows, range(7), (7, 8, 9), bold)
 
@@ -116,9 +121,10 @@ def write_payments(engine: Engine, path: str | Path, *, paid: bool = False, date
     heads = [t("claims.col_provider_ubn"), t("claims.col_provider"), t("claims.col_claim_no"),
              t("claims.col_store_ubn"), t("claims.col_store"), t("claims.col_approved_on"), t("claims.col_paid_on"),
              t("claims.col_amount")]
-    rows = [[r[0], r[1], r[2], r[3], r[4], _day(r[12], date_style), _day(r[13], date_style), r[9] or 0]
-            for r in found]
-    rows.append(["", "", t("claims.grand_total", n=len(found)), "", "", "", "", sum(r[9] or 0 for r in found)])
+    labels = _Labels(date_style)
+    rows = [[r[0], r[1], r[2], r[3], r[4], labels.day(r[12]), labels.day(r[13]), r[9] or 0] for r in found]
+    rows.append([None, None, t("claims.grand_total", n=len(found)), None, None, None, None,
+                 sum(r[9] or 0 for r in found)])
     title = t("claims.paid_title" if paid else "claims.payments_title",
               day=format_date(today or office_today(), date_style), n=len(found))
     return _write(path, t("claims.payments_sheet"), title, heads, rows, range(7), (7,), [len(rows) - 1])
@@ -132,7 +138,7 @@ def write_withholding(engine: Engine, path: str | Path, *, date_style: str = "ro
     heads = [t("claims.col_provider_ubn"), t("claims.col_provider"), t("claims.col_store_ubn"),
              t("claims.col_store"), t("claims.col_claim_no"), t("claims.col_subsidy"),
              t("claims.col_withholding"), t("claims.col_agrees")]
-    rows = [[r[0], r[1], r[3], r[4], r[2], r[9] or 0, r[10], t("common.yes") if r[10] == (r[9] or 0)
-             else t("common.no")] for r in found]
+    yes, no = t("common.yes"), t("common.no")
+    rows = ([r[0], r[1], r[3], r[4], r[2], r[9] or 0, r[10], yes if r[10] == (r[9] or 0) else no] for r in found)
     title = t("claims.withholding_title", day=format_date(today or office_today(), date_style), n=len(found))
     return _write(path, t("claims.withholding_sheet"), title, heads, rows, (0, 1, 2, 3, 4, 7), (5, 6))

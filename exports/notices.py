@@ -1,9 +1,11 @@
 """補正通知清單 — the correction notices list as an .xlsx for the office's files and reminders.
 
-Row 1 is the title (with the day it was made), row 2 the header (frozen), then one row
-per notice. Dates are written as text in the office's form (ROC 115/11/20 by default):
-Excel has no ROC date format that every copy of it understands. Every text cell goes
-through exports.xlsx, so a company called 「=HYPERLINK(…)」 stays text.
+Row 1 is the title (with the day it was made), row 2 the header (frozen, and repeated
+with the title on every printed page, A4 landscape), then one row per notice; 補正項目
+wraps. Dates are written as text in the office's form (ROC 115/11/20 by default): Excel
+has no ROC date format that every copy of it understands. Written by
+exports.xlsx.add_list_sheet, every cell as text, so a company called 「=HYPERLINK(…)」
+stays text.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from office_tui.dates import format_date
 from office_tui.i18n import t
 from office_tui.notices import NoticeRow
 
-TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 SHEET_TITLE = "補正通知"
+ITEMS_COLUMN = 8  # 補正項目, several lines
 
 
 def headers() -> list[str]:
@@ -43,31 +45,11 @@ def default_file_name(today: date | None = None, date_style: str = "roc") -> str
 def write_notices(rows: Sequence[NoticeRow], path: str | Path, date_style: str = "roc",
                   today: date | None = None) -> Path:
     """Write ``rows`` to ``path`` (".xlsx" added when missing); returns the path written."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from exports.xlsx import add_list_sheet, new_list_book, save_book
 
-    from exports.xlsx import fit_columns, set_text, write_row
-
-    path = Path(path).expanduser()
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
     heads = headers()
-    bold = Font(bold=True)
-    for index, head in enumerate(heads, start=1):
-        set_text(sheet.cell(row=HEADER_ROW, column=index), head).font = bold
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for offset, notice in enumerate(rows):
-        number = FIRST_ROW + offset
-        write_row(sheet, number, row_values(notice, date_style), text_columns=range(len(heads)))
-        sheet.cell(row=number, column=len(heads)).alignment = wrap
-    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1).coordinate
-    fit_columns(sheet)  # before the title, which would otherwise widen column A
     title = t("notices.export_title", day=format_date(today or office_today(), date_style), n=len(rows))
-    set_text(sheet.cell(row=TITLE_ROW, column=1), title).font = Font(bold=True, size=14)
-    book.save(path)
-    return path
+    book = new_list_book()
+    add_list_sheet(book, SHEET_TITLE, heads, (row_values(notice, date_style) for notice in rows), title=title,
+                   text_columns=range(len(heads)), wrap_columns=(ITEMS_COLUMN,), footer=t("export.footer_pages"))
+    return save_book(book, path)

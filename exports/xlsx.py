@@ -2,11 +2,12 @@
 
 openpyxl stores any string that starts with ``=`` as a formula, so a company called
 「=HYPERLINK(…)」 would run in the ministry's Excel; OWASP (CSV/formula injection) also
-names ``+ - @``, tab, CR and LF at the start. Every string goes through :func:`set_text`
-(or, for long lists, :func:`add_list_sheet`, which applies the same rule in write-only
-mode): the cell is typed as a string and, when it starts with one of those, marked with
-Excel's quote prefix, so it stays text even when someone edits it. Numbers that are codes (UBNs
-such as 04595257, application numbers) are written as text too and keep their zeros.
+names ``+ - @``, tab, CR and LF at the start. Every list export (核定名單, 評審總表,
+評分表, 審查分派表, 補正通知, the claims' lists) goes through :func:`add_list_sheet`; a
+single cell, such as a template's, through :func:`set_text`. Either way the cell is typed
+as a string and, when it starts with one of those, marked with Excel's quote prefix, so
+it stays text even when someone edits it. Numbers that are codes (UBNs such as 04595257,
+application numbers) are written as text too and keep their zeros.
 
 Column widths fit CJK text: an East Asian wide or full-width character counts as two.
 """
@@ -15,15 +16,18 @@ from __future__ import annotations
 
 import gc
 import unicodedata
-from copy import copy
 from collections.abc import Iterable, Sequence
+from copy import copy
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.compat import safe_string
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -57,25 +61,6 @@ def set_value(cell: Cell, value: object, text: bool = False) -> Cell:
     else:
         cell.value = value
     return cell
-
-
-def write_row(sheet: Worksheet, row: int, values: Sequence[object], text_columns: Iterable[int] = ()) -> None:
-    """Write ``values`` into row ``row`` (1-based) from column A; the 0-based positions in
-    ``text_columns`` are written as text whatever their type (codes with leading zeros)."""
-    as_text = set(text_columns)
-    for index, value in enumerate(values):
-        set_value(sheet.cell(row=row, column=index + 1), value, text=index in as_text)
-
-
-def write_rows(sheet: Worksheet, rows: Iterable[Sequence[object]], start_row: int = 1,
-               text_columns: Iterable[int] = ()) -> int:
-    """Write ``rows`` from ``start_row`` on; returns the next free row."""
-    columns = tuple(text_columns)
-    row = start_row
-    for values in rows:
-        write_row(sheet, row, values, columns)
-        row += 1
-    return row
 
 
 def text_columns(sheet: Worksheet, positions: Iterable[int]) -> None:
@@ -116,8 +101,10 @@ def fit_columns(sheet: Worksheet, min_width: int = MIN_WIDTH, max_width: int = M
 # sheet's layout (column widths, frozen panes, sheet properties) is written before the
 # first row, so the rows are prepared — typed, and measured for width — in one pass first,
 # then streamed. Plain strings and numbers go in as values (openpyxl types them 's' and
-# 'n'); a cell that needs a style (a number format, the quote prefix) is a WriteOnlyCell
-# sharing one style array per kind, never a style object per cell.
+# 'n'); a cell that needs a style (a number format, the quote prefix, bold) is a
+# WriteOnlyCell sharing one style array per kind, never a style object per cell. The body
+# is then written as XML text (see _ListSheet): openpyxl's cell-by-cell serialization was
+# most of the time of a 100,000-claim 申請補助總表.
 
 A4_PAPER = 9  # ECMA-376 paperSize
 HEADER_WIDTH = 16  # a header wider than this wraps rather than widening its column
@@ -176,7 +163,7 @@ def list_width(text: str) -> int:
 def add_list_sheet(book, name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], *,
                    title: str | None = None, number_formats: dict[int, str] | None = None,
                    text_columns: Iterable[int] = (), wrap_columns: Iterable[int] = (),
-                   footer: str | None = None, landscape: bool = True):
+                   footer: str | None = None, landscape: bool = True, bold_rows: Iterable[int] = ()):
     """Add a list sheet to a :func:`new_list_book` book: an optional title row, the header
     (frozen, and with the title repeated on every printed page), then ``rows``.
 
@@ -185,14 +172,17 @@ def add_list_sheet(book, name: str, headers: Sequence[str], rows: Iterable[Seque
     ``number_formats[column]`` when given; None as an empty cell. Columns fit their
     longest cell (CJK counted double), the title excepted; a long header wraps. A4,
     landscape unless told otherwise, fitted to the page width; ``footer`` (Excel codes
-    such as &P, &N) centred. ``name`` is made a valid, unused worksheet name.
+    such as &P, &N) centred. ``bold_rows`` are 0-based positions in ``rows`` (subtotals,
+    a grand total) whose cells are written in bold, typed and formatted as the others.
+    ``name`` is made a valid, unused worksheet name.
     """
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    sheet = book.create_sheet(sheet_name(name, book.sheetnames))
+    sheet = _new_list_sheet(book, sheet_name(name, book.sheetnames))
     as_text = frozenset(text_columns)
     wraps = frozenset(wrap_columns)
+    bold = frozenset(bold_rows)
     wrap = Alignment(wrap_text=True, vertical="top")
     # One style array per kind of styled cell, shared by all the cells of that kind.
     risky = _styled(sheet, number_format=TEXT_FORMAT, quotePrefix=True)
@@ -204,12 +194,13 @@ def add_list_sheet(book, name: str, headers: Sequence[str], rows: Iterable[Seque
     limit = MAX_WIDTH - PADDING
     text_cell, number_cell = _text_cell, _number_cell
     plain_types = (int, float, Decimal, bool)
+    bolded: dict[int, _SharedStyle] = {}  # id of a shared style → its bold twin
 
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of young objects, none in a cycle: no collections
     try:
         prepared: list[list[object]] = []
-        for values in rows:
+        for position, values in enumerate(rows):
             row = list(values)
             if len(row) > len(widths):
                 widths.extend([0] * (len(row) - len(widths)))
@@ -244,6 +235,8 @@ def add_list_sheet(book, name: str, headers: Sequence[str], rows: Iterable[Seque
                     row[i] = text_cell(sheet, text, risky)
                 elif kind is not str or text in ERROR_TEXTS:
                     row[i] = text_cell(sheet, text, plain_text)
+            if bold and position in bold:
+                row = _bold_row(sheet, row, plain_text, bolded)
             prepared.append(row)
 
         for index, width in enumerate(widths, start=1):
@@ -261,14 +254,177 @@ def add_list_sheet(book, name: str, headers: Sequence[str], rows: Iterable[Seque
 
         if title is not None:
             sheet.append([text_cell(sheet, title, plain_text, font=Font(bold=True, size=14))])
-        bold, centred = Font(bold=True), Alignment(wrap_text=True, vertical="center")
-        sheet.append([text_cell(sheet, head, plain_text, font=bold, alignment=centred) for head in headers])
-        for row in prepared:
-            sheet.append(row)
+        heading, centred = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+        sheet.append([text_cell(sheet, head, plain_text, font=heading, alignment=centred) for head in headers])
+        if isinstance(sheet, _ListSheet):
+            sheet.append_body(prepared)
+        else:
+            for row in prepared:
+                sheet.append(row)
     finally:
         if collecting:
             gc.enable()
     return sheet
+
+
+def _new_list_sheet(book, title: str):
+    """A :class:`_ListSheet` in a write-only book; any other book's own kind of sheet."""
+    if not getattr(book, "write_only", False):
+        return book.create_sheet(title)
+    sheet = _ListSheet(parent=book, title=title)
+    book._add_sheet(sheet)
+    return sheet
+
+
+class _ListSheet(WriteOnlyWorksheet):
+    """A write-only sheet that also takes the body of a list in one go (:meth:`append_body`)
+    and writes it as XML text straight into the sheet's stream.
+
+    openpyxl's write-only rows serialize every cell as an element tree through et_xmlfile
+    (lxml, when installed, does that part fast), some 20 µs a cell — most of the time of a
+    100,000-row list. The rows :func:`add_list_sheet` prepares hold only plain strings,
+    numbers, None and its own styled cells, whose XML is simple: it is written here as
+    openpyxl would write it (the same elements and attributes; tests compare the two).
+    With lxml, or should et_xmlfile change, the body goes cell by cell as usual."""
+
+    def append_body(self, rows: list[list[object]]) -> None:
+        """Append prepared ``rows`` (see :func:`add_list_sheet`) after the rows so far."""
+        self._get_writer()
+        if self._rows is None:
+            self._rows = self._write_rows()
+            next(self._rows)
+        self._rows.send(_Body(rows))
+
+    def _write_rows(self):  # openpyxl's WriteOnlyWorksheet._write_rows, and _Body
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        raw = _raw_writer(xf)
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    row = (yield)
+                    if type(row) is _Body:
+                        if raw is not None and RAW_BODY:
+                            _write_body(raw, row.rows, row_idx)
+                            row_idx += len(row.rows)
+                            continue
+                        for values in row.rows:
+                            self._writer.write_row(xf, self._values_to_row(values, row_idx), row_idx)
+                            row_idx += 1
+                        continue
+                    row = self._values_to_row(row, row_idx)
+                    self._writer.write_row(xf, row, row_idx)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+class _Body:
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list) -> None:
+        self.rows = rows
+
+
+RAW_BODY = True  # False: the body goes through openpyxl cell by cell (the tests compare)
+
+
+def _raw_writer(xf):
+    """The function that writes text as it is into et_xmlfile's stream, or None."""
+    from et_xmlfile.xmlfile import _IncrementalFileWriter
+
+    if type(xf) is not _IncrementalFileWriter:
+        return None
+    write = getattr(xf, "_file", None)
+    return write if callable(write) else None
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _inline_string(ref: str, style: str, text: str) -> str:
+    """openpyxl's inline string cell: <c r= s= t="inlineStr"><is><t>…</t></is></c>."""
+    if not text:
+        return f'<c r="{ref}"{style} t="inlineStr" />'
+    if len(text) > MAX_CELL_TEXT:
+        text = text[:MAX_CELL_TEXT]
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != text else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _number(ref: str, style: str, value, kind: str) -> str:
+    """openpyxl's number (``kind`` "n") or boolean ("b") cell, the value as safe_string has it."""
+    shown = "%.16g" % value if type(value) is int else safe_string(value)
+    if not shown:  # NaN, infinity
+        return f'<c r="{ref}"{style} t="{kind}"><v /></c>'
+    return f'<c r="{ref}"{style} t="{kind}"><v>{shown}</v></c>'
+
+
+MAX_CELL_TEXT = 32767  # openpyxl cuts a longer string there
+CHUNK_ROWS = 2000
+
+
+def _write_body(write, rows: list, first_row: int) -> None:
+    """Write prepared rows from row ``first_row`` as the <row> elements openpyxl would."""
+    letters: list[str] = []
+    styles: dict[int, str] = {}  # id of a shared style array → ' s="…"'
+    parts: list[str] = []
+    add = parts.append
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start:start + CHUNK_ROWS]
+        number = first_row + start
+        for row in chunk:
+            if len(row) > len(letters):
+                letters.extend(get_column_letter(i) for i in range(len(letters) + 1, len(row) + 1))
+            add(f'<row r="{number}">')
+            for i, value in enumerate(row):
+                kind = type(value)
+                if kind is str:
+                    add(_inline_string(f"{letters[i]}{number}", "", value))
+                elif value is None:
+                    continue
+                elif kind is _ListCell:
+                    shared = value._style
+                    style = styles.get(id(shared)) if type(shared) is _SharedStyle else None
+                    if style is None:
+                        style = f' s="{value.style_id}"'
+                        if type(shared) is _SharedStyle:
+                            styles[id(shared)] = style
+                    ref = f"{letters[i]}{number}"
+                    if value.data_type == "s":
+                        add(_inline_string(ref, style, value._value))
+                    else:
+                        add(_number(ref, style, value._value, value.data_type))
+                else:  # int, float, Decimal, bool: typed as openpyxl types them
+                    add(_number(f"{letters[i]}{number}", "", value, "b" if kind is bool else "n"))
+            add("</row>")
+            number += 1
+        text = "".join(parts)
+        parts.clear()
+        if ILLEGAL_CHARACTERS_RE.search(text):
+            _refuse_illegal(chunk)
+        write(text)
+
+
+def _refuse_illegal(rows: list) -> None:
+    """Raise openpyxl's error for the first string of ``rows`` it would refuse."""
+    for row in rows:
+        for value in row:
+            text = value._value if type(value) is _ListCell else value
+            if type(text) is str and ILLEGAL_CHARACTERS_RE.search(text[:MAX_CELL_TEXT]):
+                raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
 
 
 class _SharedStyle(StyleArray):
@@ -303,6 +459,37 @@ class _ListCell(Cell):
         except AttributeError:
             style.index = self.parent.parent._cell_styles.add(style)
             return style.index
+
+
+def _bold_row(sheet, row: list, text_style, bolded: dict) -> list:
+    """``row``, prepared for :func:`add_list_sheet`, with every value in bold: a styled
+    cell gets the bold twin of its shared style, a plain value a bold cell of its own."""
+    from openpyxl.styles import Font
+
+    out = []
+    for value in row:
+        if value is None:
+            out.append(None)
+            continue
+        if isinstance(value, _ListCell):
+            base = value._style
+        elif isinstance(value, str):
+            base = text_style
+            value = _text_cell(sheet, value, base)
+        else:  # a plain number (or boolean) in the General format
+            base = None
+            value = _ListCell(sheet, row=1, column=1, value=value)
+        key = id(base)
+        twin = bolded.get(key)
+        if twin is None:
+            cell = Cell(sheet, row=1, column=1)
+            if base is not None:
+                cell._style = copy(base)
+            cell.font = Font(bold=True)
+            twin = bolded[key] = _SharedStyle(cell._style)
+        value._style = twin
+        out.append(value)
+    return out
 
 
 def _number_cell(sheet, value, style) -> Cell:

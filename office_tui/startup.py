@@ -26,6 +26,13 @@ def open_office(settings: Settings) -> Office:
 
     engine = make_engine(settings.db_url)
     result = upgrade(engine)
+    if result.from_revision == "0001" and engine.dialect.name == "sqlite":
+        # Schema 0002 brought the stored reconciliation (subsidy, flags, statuses): an
+        # office coming from 0001 has its claims reconciled once, so nothing reads 0.
+        from office_tui.config import claims_close_on
+        from office_tui.reconcile import reconcile
+
+        reconcile(engine, None, close_on=claims_close_on(settings))
     return Office(engine, settings, result, lapse_overdue(engine))
 
 

@@ -4,14 +4,18 @@ zero, a store named like a formula)."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 from sqlalchemy import select
 from sqlmodel import Session
 from test_reconcile import END, P_UBN, Q_UBN, STAFF, World
 
+from exports import xlsx
 from exports.claims import write_claims_summary, write_payments, write_withholding
 from models import Store
 from office_tui.claims import approve_clean, mark_paid
@@ -60,8 +64,16 @@ def test_summary_per_provider_with_subtotals_and_total(office, tmp_path):
     a = next(line for line in sheet.iter_rows(min_row=3) if line[2].value == "A")
     assert a[3].value == "04595257" and a[3].data_type == "s"  # the leading zero stays
     assert a[4].value == EVIL and a[4].data_type == "s" and a[4].quotePrefix
-    assert a[6].value == "115/10/01"
-    assert a[7].number_format == "#,##0"
+    assert a[6].value == "115/10/01" and a[6].data_type == "s"
+    assert a[7].number_format == "#,##0" and not a[7].font.bold
+    # Subtotals and the grand total in bold, their amounts still numbers in #,##0.
+    for line in sheet.iter_rows(min_row=3):
+        total = line[2].value.startswith(("小計", "合計"))
+        assert line[2].font.bold == total and line[8].font.bold == total
+        assert line[8].data_type == "n" and line[8].number_format == "#,##0"
+    assert sheet["A1"].font.bold and sheet["A2"].font.bold and sheet.freeze_panes == "A3"
+    assert sheet.print_title_rows == "$1:$2"  # title and header on every printed page
+    assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) == (9, "landscape")  # A4
 
 
 def test_summary_of_one_provider(office, tmp_path):
@@ -75,8 +87,12 @@ def test_payment_list_to_pay_and_paid(office, tmp_path):
     rows = _rows(write_payments(office.engine, tmp_path / "pay.xlsx", today=TODAY))
     assert rows[0][0] == "撥款清單：已核定待撥款（115/11/20 製表，共 2 件）"
     assert [(r[2], r[7]) for r in rows[2:]] == [("A", 24_000), ("B", 30_000), ("合計（2 件）", 54_000)]
-    paid = _rows(write_payments(office.engine, tmp_path / "paid.xlsx", paid=True, today=TODAY))
+    paid_path = write_payments(office.engine, tmp_path / "paid.xlsx", paid=True, today=TODAY)
+    paid = _rows(paid_path)
     assert [(r[2], r[6], r[7]) for r in paid[2:]] == [("C", "115/11/18", 24_000), ("合計（1 件）", None, 24_000)]
+    sheet = load_workbook(paid_path).active
+    assert sheet["C4"].font.bold and sheet["H4"].font.bold and not sheet["C3"].font.bold
+    assert sheet["H3"].number_format == sheet["H4"].number_format == "#,##0"
 
 
 def test_withholding_list_compares_certificate_and_subsidy(office, tmp_path):
@@ -85,3 +101,49 @@ def test_withholding_list_compares_certificate_and_subsidy(office, tmp_path):
                        "扣繳憑單金額", "金額相符"]
     assert sorted((r[4], r[5], r[6], r[7]) for r in rows[2:]) == [
         ("A", 24_000, 24_000, "是"), ("B", 30_000, 30_000, "是"), ("C", 24_000, 24_000, "是")]
+    sheet = load_workbook(tmp_path / "w.xlsx").active
+    a = next(line for line in sheet.iter_rows(min_row=3) if line[4].value == "A")
+    assert a[2].value == "04595257" and a[2].data_type == "s"
+    assert a[3].value == EVIL and a[3].data_type == "s" and a[3].quotePrefix
+    assert a[5].number_format == a[6].number_format == "#,##0"
+    assert all(c.data_type != "f" for line in sheet.iter_rows() for c in line)
+
+
+def _sheet_xml(path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_the_fast_body_is_what_openpyxl_writes_cell_by_cell(office, tmp_path, monkeypatch):
+    """The list writer serializes a list's body itself (openpyxl's own way is most of the
+    time of a 100,000-claim summary): the sheet's XML must be exactly openpyxl's."""
+    fast = write_claims_summary(office.engine, tmp_path / "fast.xlsx", today=TODAY)
+    monkeypatch.setattr(xlsx, "RAW_BODY", False)
+    slow = write_claims_summary(office.engine, tmp_path / "slow.xlsx", today=TODAY)
+    assert _sheet_xml(fast) == _sheet_xml(slow)
+    assert b't="inlineStr"' in _sheet_xml(fast) and "小計".encode() in _sheet_xml(fast)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_the_fast_body_types_edge_values_as_openpyxl_does(tmp_path, monkeypatch, fast):
+    rows = [(" lead", "trail ", "a & b < c > d", "", "]]>", "\u3000全形"),
+            (True, False, 2 ** 70, 1e300, float("nan"), Decimal("3.25")),
+            ("x" * 40_000, None, "#DIV/0!", "=1+1", -5, 0.1)]
+
+    def write(name, raw):
+        monkeypatch.setattr(xlsx, "RAW_BODY", raw)
+        book = xlsx.new_list_book()
+        xlsx.add_list_sheet(book, "x", list("abcdef"), rows, number_formats={2: "#,##0", 5: "0.00"},
+                            wrap_columns=(1,), bold_rows=(1,))
+        return xlsx.save_book(book, tmp_path / name)
+
+    path = write("fast.xlsx" if fast else "slow.xlsx", fast)
+    if fast:
+        assert _sheet_xml(path) == _sheet_xml(write("slow.xlsx", False))
+    sheet = load_workbook(path).active
+    assert [c.value for c in sheet[2]] == [" lead", "trail ", "a & b < c > d", None, "]]>", "\u3000全形"]
+    assert sheet["A3"].value is True and sheet["C3"].value == pytest.approx(2 ** 70) and sheet["C3"].font.bold
+    assert len(sheet["A4"].value) == 32_767  # cut where openpyxl cuts
+    assert sheet["D4"].value == "=1+1" and sheet["D4"].data_type == "s" and sheet["D4"].quotePrefix
+    with pytest.raises(IllegalCharacterError):
+        xlsx.add_list_sheet(xlsx.new_list_book(), "y", ["a"], [["ok"], ["bad\x01"]])

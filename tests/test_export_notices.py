@@ -31,6 +31,9 @@ def test_cells_title_header_roc_dates_and_text(tmp_path):
     assert [c.value for c in sheet[2]] == ["申請編號", "公司名稱", "通知類別", "收受通知日", "補正期限", "期限狀況",
                                            "補正狀態", "補正完成日", "補正項目"]
     assert sheet.freeze_panes == "A3"
+    assert sheet.print_title_rows == "$1:$2"  # title and header on every printed page
+    assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) == (9, "landscape")  # A4
+    assert sheet["A2"].font.bold
     assert [c.value for c in sheet[3]] == [
         "C110-1-0001", "雲翔資訊股份有限公司", "資格文件", "110/09/08", "110/09/11", "今日到期", "待補正", None,
         "營業稅繳納證明（繳納證明.pdf）：期別不是最近一期\n缺年度損益及稅額計算表"]
@@ -55,7 +58,8 @@ def test_a_company_name_like_a_formula_stays_text(tmp_path):
 
 def test_dates_are_text_in_the_office_form_and_iso_on_request(tmp_path):
     sheet = load_workbook(write_notices(ROWS, tmp_path / "roc.xlsx")).active
-    assert sheet["E3"].data_type == "s" and sheet["E3"].number_format == "@"
+    # Text as written, not an Excel date (the writer does not need the "@" format for that).
+    assert sheet["E3"].value == "110/09/11" and sheet["E3"].data_type == "s" and not sheet["E3"].is_date
     iso = load_workbook(write_notices(ROWS, tmp_path / "iso.xlsx", date_style="iso", today=date(2021, 9, 10))).active
     assert iso["D3"].value == "2021-09-08" and iso["H4"].value == "2021-02-17"
     assert "2021-09-10" in iso["A1"].value

@@ -367,7 +367,7 @@ def test_the_demo_office_reconciles_to_itself(demo_engine):
     assert summary.by_status["paid"] and summary.by_status["approved"] and summary.by_status["rejected"]
 
 
-def test_upgrade_from_0001_folds_checking_into_filed_and_keeps_claims(db_url):
+def test_upgrade_from_0001_keeps_claims_and_reconciles_them_on_opening(db_url):
     from alembic import command
 
     import office_tui.migrate as migrate
@@ -394,10 +394,19 @@ def test_upgrade_from_0001_folds_checking_into_filed_and_keeps_claims(db_url):
                               " withholding_amount, has_declaration, has_receipt, has_signed_contract, has_invoice_copy,"
                               " has_usage_log, status, status_reason, created_at) VALUES ('Q1', 1, 1, '2026-01-05',"
                               " 24000, 24000, 1, 1, 1, 1, 1, 'checking', '', '2026-01-05')")
-        result = migrate.upgrade(engine)
-        assert (result.from_revision, result.to_revision) == ("0001", "0002")
-        with engine.connect() as c:
-            assert c.exec_driver_sql("SELECT claim_no, status, subsidy, flags FROM claim").all() == [
-                ("Q1", "filed", 0, "")]
     finally:
         engine.dispose()
+    # Opening the office upgrades the file and reconciles its claims once: the subsidy is
+    # there, and the flags say what the old data lacks (no approved solution, no log).
+    from office_tui.config import load_settings
+    from office_tui.startup import open_office
+
+    office = open_office(load_settings(db=db_url))
+    try:
+        assert (office.upgrade.from_revision, office.upgrade.to_revision) == ("0001", "0002")
+        with office.engine.connect() as c:
+            claim_no, status, subsidy, flags = c.exec_driver_sql("SELECT claim_no, status, subsidy, flags FROM claim").one()
+        assert (claim_no, subsidy) == ("Q1", 24000)
+        assert status == "rejected" and "no_approved_solution" in flags.split(",")
+    finally:
+        office.engine.dispose()
