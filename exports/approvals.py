@@ -8,7 +8,7 @@ application number. Applications since listed (上架) or delisted (下架) stay
 gazette lists what was approved. 核定日期 is text in the ROC form (115/11/20): Excel has no
 ROC date format every copy of it understands.
 
-The list goes through the write-only fast path (exports.xlsx.add_list_sheet), the same
+The list goes through the write-only fast path (exports.list_sheet.add_list_sheet), the same
 one benchmarks/export.py measures against a bare openpyxl loop.
 """
 
@@ -100,7 +100,7 @@ def sheet_values(rows: Iterable[ApprovalRow], date_style: str = "roc") -> Iterab
 def write_approvals(rows: Iterable[ApprovalRow], path: str | Path, *, batch_no: int, programme: str = "A",
                     date_style: str = "roc") -> Path:
     """Write the 核定名單 to ``path`` (".xlsx" added when missing); returns the path written."""
-    from exports.xlsx import add_list_sheet, new_list_book, save_book
+    from exports.list_sheet import add_list_sheet, new_list_book, save_book
 
     book = new_list_book()
     add_list_sheet(book, t("export.approvals_sheet"), headers(), sheet_values(rows, date_style),

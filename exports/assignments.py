@@ -3,7 +3,7 @@
 Row 1 is the title (batch, date made, number of rows), row 2 the header (frozen), then
 one row per application × member: 申請編號, 服務提供者, 統一編號, 方案名稱, 方案類別, 委員編號,
 委員姓名, 評分狀態 — A4 landscape, the title and header repeated on every printed page.
-Written by exports.xlsx.add_list_sheet, every cell as text: a UBN keeps its leading zero
+Written by exports.list_sheet.add_list_sheet, every cell as text: a UBN keeps its leading zero
 and a company called 「=HYPERLINK(…)」 stays text.
 """
 
@@ -41,7 +41,7 @@ def default_file_name(batch_no: int, today: date | None = None) -> str:
 def write_assignments(rows: Sequence[AssignmentRow], path: str | Path, batch_no: int,
                       today: date | None = None) -> Path:
     """Write ``rows`` to ``path`` (".xlsx" added when missing); returns the path written."""
-    from exports.xlsx import add_list_sheet, new_list_book, save_book
+    from exports.list_sheet import add_list_sheet, new_list_book, save_book
 
     heads = headers()
     title = t("assign.export_title", batch=batch_no, day=format_date(today or office_today(), "roc"), n=len(rows))

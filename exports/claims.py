@@ -1,7 +1,7 @@
 """Claims out as .xlsx: 申請補助總表 (each provider's claims with amounts and totals),
 撥款清單 (the payment list) and 扣繳憑單清冊 (the withholding list).
 
-Same shape as the other list exports (exports.xlsx.add_list_sheet): row 1 the title (with
+Same shape as the other list exports (exports.list_sheet.add_list_sheet): row 1 the title (with
 the day it was made), row 2 the header (frozen, and repeated with the title on every
 printed page, A4 landscape), then the rows, subtotals and totals in bold. Codes and names
 are text, so a UBN keeps its leading zero and a store called 「=HYPERLINK(…)」 stays text;
@@ -67,7 +67,7 @@ class _Labels:
 
 def _write(path: str | Path, sheet_title: str, title: str, heads: Sequence[str], rows: Iterable[Sequence],
            text_columns: Iterable[int], money_columns: Iterable[int], bold_rows: Iterable[int] = ()) -> Path:
-    from exports.xlsx import add_list_sheet, new_list_book, save_book
+    from exports.list_sheet import add_list_sheet, new_list_book, save_book
 
     book = new_list_book()
     add_list_sheet(book, sheet_title, heads, rows, title=title,

@@ -4,7 +4,7 @@ Row 1 is the title (with the day it was made), row 2 the header (frozen, and rep
 with the title on every printed page, A4 landscape), then one row per notice; 補正項目
 wraps. Dates are written as text in the office's form (ROC 115/11/20 by default): Excel
 has no ROC date format that every copy of it understands. Written by
-exports.xlsx.add_list_sheet, every cell as text, so a company called 「=HYPERLINK(…)」
+exports.list_sheet.add_list_sheet, every cell as text, so a company called 「=HYPERLINK(…)」
 stays text.
 """
 
@@ -45,7 +45,7 @@ def default_file_name(today: date | None = None, date_style: str = "roc") -> str
 def write_notices(rows: Sequence[NoticeRow], path: str | Path, date_style: str = "roc",
                   today: date | None = None) -> Path:
     """Write ``rows`` to ``path`` (".xlsx" added when missing); returns the path written."""
-    from exports.xlsx import add_list_sheet, new_list_book, save_book
+    from exports.list_sheet import add_list_sheet, new_list_book, save_book
 
     heads = headers()
     title = t("notices.export_title", day=format_date(today or office_today(), date_style), n=len(rows))

@@ -88,7 +88,7 @@ def line_values(rubric: Rubric, line: SheetLine) -> list[object]:
 def write_scoresheets(rubric: Rubric, members: list[MemberSheets], path: str | Path, *, batch_no: int,
                       programme: str = "A") -> Path:
     """One worksheet per member; returns the path written (".xlsx" added when missing)."""
-    from exports.xlsx import add_list_sheet, new_list_book, save_book, sheet_name
+    from exports.list_sheet import add_list_sheet, new_list_book, save_book, sheet_name
 
     book = new_list_book()
     heads = headers(rubric)

@@ -48,7 +48,7 @@ def summary_rows(result) -> list[list[object]]:
 
 def write_summary(result, path: str | Path) -> Path:
     """Write the summary of ``result`` (a BatchTally); returns the path written."""
-    from exports.xlsx import add_list_sheet, new_list_book, save_book
+    from exports.list_sheet import add_list_sheet, new_list_book, save_book
 
     heads = headers(result.reviewers)
     first_score = FIXED_BEFORE

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 from test_reconcile import END, P_UBN, Q_UBN, STAFF, World
 
-from exports import xlsx
+from exports import list_sheet as xlsx
 from exports.claims import write_claims_summary, write_payments, write_withholding
 from models import Store
 from office_tui.claims import approve_clean, mark_paid

@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from exports.approvals import approval_rows, export_approvals, write_approvals
 from exports.scoresheets import export_scoresheets
 from exports.summary import export_summary
-from exports.xlsx import add_list_sheet, display_width, list_width, new_list_book, save_book, sheet_name
+from exports.list_sheet import add_list_sheet, list_width, new_list_book, save_book, sheet_name
+from exports.xlsx import display_width
 from models import Application, Assignment, Batch, Decision, OutlierResolution, Provider, Reviewer, Score
 from office_tui.actor import Actor
 from office_tui.committee import batch_tally
