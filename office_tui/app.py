@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from pathlib import Path
 
 from textual import work
@@ -20,6 +22,7 @@ from screens.messages import OfficeReady
 
 
 CHORE_SECONDS = 600
+TERMINAL_CHECK_SECONDS = 3
 
 
 class OfficeApp(TranslatedBindings, App[None]):
@@ -47,9 +50,19 @@ class OfficeApp(TranslatedBindings, App[None]):
         from screens.dashboard import DashboardScreen
 
         self.push_screen(DashboardScreen())
+        if not self.is_headless and sys.stdin is not None and sys.stdin.isatty():
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._terminal_gone)
         # Draw the dashboard first: importing the database layer in a thread would hold
         # the interpreter lock while the first frame waits.
         self.call_after_refresh(self._open_database)
+
+    def _terminal_gone(self) -> None:
+        """Leave when the terminal has hung up (a dropped SSH session). Every change runs in
+        one transaction, so one cut short is rolled back by SQLite, never half-kept."""
+        from office_tui.terminal import hung_up
+
+        if hung_up(sys.stdin.fileno()):
+            os._exit(0)  # restoring a terminal that is gone could block
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
