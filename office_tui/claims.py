@@ -119,7 +119,7 @@ def mark_paid(target: Engine | Session, actor, claim_nos: list[str] | None = Non
 def claw_back(target: Engine | Session, actor, claim_no: str, reason: str, *, on: date | None = None,
               renewal: bool = True, close_on: date | None = None) -> Claim:
     """追回: a paid claim's subsidy is recovered (已追回); an approved, unpaid one loses
-    its approval (不符). ``renewal``: the store turned out to be the provider's existing
+    its approval — 不符 when it is a renewal (the flag says why), else 已追回. ``renewal``: the store turned out to be the provider's existing
     customer (續購), so the contract is marked so and the claim can never pass again.
     Reconciles afterwards, so the claim's flags say so at once."""
     if not reason.strip():
@@ -130,7 +130,10 @@ def claw_back(target: Engine | Session, actor, claim_no: str, reason: str, *, on
             raise OfficeError("claims.not_granted", claim_no=claim_no, status=t(f"claim.{claim.status}"))
         if renewal:
             session.get(Contract, claim.contract_id).existing_customer = True
-        if claim.status == "paid":
+        if claim.status == "paid" or not renewal:
+            # Recovered, or an approval withdrawn for a reason no flag shows: a staff
+            # decision that reconciliation leaves alone (it would put a clean claim back
+            # in 待審 and the next bulk approval would grant it again).
             claim.status, claim.clawed_back_on = "clawed_back", on or office_today()
         else:
             claim.status, claim.approved_amount, claim.approved_on = "rejected", None, None

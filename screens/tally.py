@@ -34,8 +34,6 @@ SCALE = (40.0, 100.0)  # the spread chart's range: committees' totals live here
 def fixed(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
-OUTCOMES = {"approve": "approved", "reject": "rejected", "waitlist": "waitlisted"}
-
 
 @dataclass(frozen=True)
 class DecisionAnswer:
@@ -272,7 +270,8 @@ class TallyScreen(TranslatedBindings, Screen):
 
             reason = t("ranking.decide_reason", outcome=t(f"ranking.outcome_{outcome}"), doc_no=answer.doc_no or "-")
             with write_session(self.app.office.engine, self.app.actor, reason) as s:
-                results = decide(s, self.app.actor, numbers, outcome, answer.decided_on, answer.doc_no)
+                results = decide(s, self.app.actor, numbers, outcome, answer.decided_on, answer.doc_no,
+                                 method=self.method)
             refused = [r for r in results if r.refusal is not None]
             done = len(results) - len(refused)
             self.app.call_from_thread(lambda: self.marked.clear())

@@ -124,6 +124,15 @@ def test_claw_back_of_an_approved_claim_releases_the_commitment(world):
     assert approve_clean(world.engine, STAFF).approved == []  # the renewal flag keeps it out
 
 
+def test_withdrawing_an_approval_for_another_reason_stays_withdrawn(world):
+    _filed(world, ("A", 24_000, 1))
+    approve_clean(world.engine, STAFF)
+    claw_back(world.engine, STAFF, "A", "店家已歇業", renewal=False)
+    assert _status(world.engine, "A")[0] == "clawed_back" and _status(world.engine, "A")[2] == "店家已歇業"
+    assert budget(world.engine).committed == 0
+    assert approve_clean(world.engine, STAFF).approved == []  # reconciliation does not bring it back
+
+
 def test_a_correction_reconciles_and_is_audited_with_its_reason(world):
     world.claim("A", declaration="否", withholding_amount=1)
     assert _status(world.engine, "A")[0] == "incomplete"

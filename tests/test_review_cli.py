@@ -135,3 +135,18 @@ def test_the_export_keeps_codes_and_risky_names_as_text(engine, tmp_path):
     # Widths fit the Chinese header and the longest cell (wide characters count double).
     assert sheet.column_dimensions["B"].width >= len("=HYPERLINK(\"http://x\",\"點我\")") + 2
     assert sheet.column_dimensions["E"].width >= 2 * len("CRM(客戶關係管理)") - 3
+
+
+def test_a_committee_members_os_account_cannot_use_the_shell(demo_url):
+    """Members never see others' scores nor act as staff, from the shell either."""
+    import getpass
+
+    run = run_cli
+    me = getpass.getuser()
+    linked = run("user", "add", "member9", "--role", "reviewer", "--reviewer", "R01", "--os-account", me,
+                 "--password-stdin", "--db", demo_url, input="secret-pass\n")
+    assert linked.returncode == 0, linked.stderr
+    for command in (("tally", "--batch", "3", "--json"), ("outliers", "list", "--batch", "3"),
+                    ("claims", "approve", "--all-clean")):
+        refused = run(*command, "--db", demo_url)
+        assert refused.returncode == 1 and "審查委員" in refused.stderr and refused.stdout == ""

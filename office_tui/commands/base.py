@@ -31,11 +31,18 @@ def group(sub, name: str, help_key: str):
 
 
 def office(args):
-    """Open the office the options name: connect, migrate, run the opening chores."""
+    """Open the office the options name: connect, migrate, run the opening chores. The
+    shell is staff's: an OS account linked to a committee member (role reviewer) is
+    refused, as members work only in their own score sheets in the app."""
+    from office_tui.auth import shell_actor
     from office_tui.config import load_settings
     from office_tui.startup import open_office
 
-    return open_office(load_settings(db=args.db, lang=args.lang))
+    opened = open_office(load_settings(db=args.db, lang=args.lang))
+    if shell_actor(opened.engine).role == "reviewer":
+        opened.engine.dispose()
+        raise CommandError("cli.members_use_the_app")
+    return opened
 
 
 def actor(office_):
