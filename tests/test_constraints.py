@@ -147,6 +147,32 @@ def test_second_granted_claim_on_the_same_contract_is_refused(office):
     assert _count(engine, Claim) == 2
 
 
+def test_second_granted_claim_for_a_store_through_another_contract_is_refused(office):
+    """One subsidy per store, ever, across contracts and providers (schema 0003 triggers)."""
+    from sqlalchemy import update
+
+    from office_tui.db import write_session
+
+    engine, store, provider, invoice = office["engine"], office["store"], office["provider"], office["invoice"]
+    (other_provider,) = _add(engine, _provider(ubn="04193850", name="另一家公司"))
+    (second,) = _add(engine, _contract(store.id, other_provider.id, "K0000002", subsidy=0, subsidised=False))
+    (second_invoice,) = _add(engine, Invoice(invoice_no="CD12345678", contract_id=second.id,
+                                             issued_on=date(2025, 12, 1), amount=24_000))
+    _add(engine, Claim(claim_no="Q0000001", contract_id=office["contract"].id, invoice_id=invoice.id,
+                       filed_on=date(2026, 12, 5), requested=20_000, status="paid"))
+    _fails(engine, Claim(claim_no="Q0000002", contract_id=second.id, invoice_id=second_invoice.id,
+                         filed_on=date(2026, 12, 6), requested=20_000, status="approved"))
+    (filed,) = _add(engine, Claim(claim_no="Q0000003", contract_id=second.id, invoice_id=second_invoice.id,
+                                  filed_on=date(2026, 12, 6), requested=20_000, status="filed"))
+    with pytest.raises(IntegrityError):
+        with write_session(engine, None, "test") as s:
+            s.exec(update(Claim).where(Claim.id == filed.id).values(status="approved"))
+    # Once the first is clawed back, the store's subsidy can go to the other claim.
+    with write_session(engine, None, "test") as s:
+        s.exec(update(Claim).where(Claim.claim_no == "Q0000001").values(status="clawed_back"))
+        s.exec(update(Claim).where(Claim.id == filed.id).values(status="approved"))
+
+
 def test_second_claim_on_the_same_invoice_is_refused(office):
     engine, contract, invoice = office["engine"], office["contract"], office["invoice"]
     _add(engine, Claim(claim_no="Q0000001", contract_id=contract.id, invoice_id=invoice.id,

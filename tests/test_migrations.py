@@ -37,14 +37,14 @@ CONTRACT_INSERT = (
 )
 
 # The real head, and the test revision written on top of it.
-HEAD, NEXT = "0002", "0003"
+HEAD, NEXT = "0003", "0004"
 
 REVISION_NEXT = '''"""test: a nullable column on store"""
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0003"
-down_revision = "0002"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -66,7 +66,7 @@ def _migrations_with_next(tmp_path: Path, recreate: str = "auto") -> Path:
         migrate.MIGRATIONS_DIR, target, ignore=shutil.ignore_patterns("__pycache__")
     )
     (target / "versions" / f"{NEXT}_test.py").write_text(
-        REVISION_NEXT.format(recreate=recreate), encoding="utf-8"
+        REVISION_NEXT.format(recreate=recreate, next=NEXT, head=HEAD), encoding="utf-8"
     )
     return target
 
