@@ -66,8 +66,8 @@ def _language_from(argv: Sequence[str]) -> None:
             lang = arg.split("=", 1)[1]
     try:
         set_language(load_settings(lang=lang).lang)
-    except (ValueError, OSError):
-        set_language("zh_TW")
+    except (ValueError, OSError):  # the command itself then says what is wrong, in the language asked for
+        set_language("en" if (lang or "").lower().startswith("en") else "zh_TW")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

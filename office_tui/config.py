@@ -80,8 +80,11 @@ def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
     values: dict[str, object] = {}
     path = config_path()
     if path.exists():
-        with path.open("rb") as handle:
-            stored = tomllib.load(handle)
+        try:
+            with path.open("rb") as handle:
+                stored = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError("error.settings_unreadable", path=str(path), detail=str(error)) from None
         known = {f.name for f in fields(Settings)}
         values.update({k: v for k, v in stored.items() if k in known})
     if os.environ.get("OFFICE_TUI_DB"):
@@ -105,14 +108,23 @@ def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
         settings = replace(settings, db_url=default_db_url())
     if settings.date_style not in DATE_STYLES:
         settings = replace(settings, date_style="roc")
-    if not isinstance(settings.budget_total, int) or isinstance(settings.budget_total, bool) \
-            or settings.budget_total < 0:
-        settings = replace(settings, budget_total=Settings.budget_total)
+    _check_money_settings(settings, path)
     return settings
 
 
+def _check_money_settings(settings: Settings, path: Path) -> None:
+    """The budget and the claims deadline decide who is paid: a value that cannot be read
+    stops the app with the setting named, never a silent fall-back to the default."""
+    budget = settings.budget_total
+    if not isinstance(budget, int) or isinstance(budget, bool) or budget < 0:
+        raise SettingsError("error.bad_budget_total", path=str(path), value=repr(budget))
+    if settings.claims_close_on not in ("", None) and claims_close_on(settings) is None:
+        raise SettingsError("error.bad_claims_close_on", path=str(path), value=repr(settings.claims_close_on))
+
+
 def claims_close_on(settings: Settings):
-    """The announced claims deadline as a date, or None (none set, or unreadable)."""
+    """The announced claims deadline as a date, or None (none set; load_settings refuses
+    an unreadable one)."""
     from datetime import date
 
     from office_tui.dates import parse_date

@@ -65,7 +65,7 @@ class Rubric:
                 out[stage.code] = None
                 continue
             weight = sum(c.weight for c in stage.criteria)
-            out[stage.code] = sum(scores[c.code] / c.max * 100 * c.weight for c in stage.criteria) / weight
+            out[stage.code] = settled(sum(scores[c.code] * 100 / c.max * c.weight for c in stage.criteria) / weight)
         return out
 
     def total(self, scores: dict[str, float]) -> float | None:
@@ -74,7 +74,18 @@ class Rubric:
         if any(v is None for v in stages.values()):
             return None
         weight = sum(s.weight for s in self.stages)
-        return sum(stages[s.code] * s.weight for s in self.stages) / weight
+        return settled(sum(stages[s.code] * s.weight for s in self.stages) / weight)
+
+
+SETTLED_DIGITS = 9
+
+
+def settled(value: float) -> float:
+    """``value`` without binary floating-point residue: 57 × 100 / 100 is 57, never
+    56.99999999999999, so a sheet exactly on the pass line passes, two sheets exactly
+    the outlier threshold apart are not outliers, and exports show 57, not 57.00000001.
+    Scores are typed with at most a few decimals, so nine keep every real digit."""
+    return round(value, SETTLED_DIGITS) + 0.0  # + 0.0: never -0.0
 
 
 @lru_cache(maxsize=64)  # a Rubric is immutable; batches share a handful of texts

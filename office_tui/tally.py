@@ -18,6 +18,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+from office_tui.rubric import settled
+
 METHODS = ("mean", "trimmed", "ranksum")
 
 
@@ -52,7 +54,7 @@ def trimmed_mean(values: list[float]) -> float | None:
         return None
     if len(values) >= 5:
         values = sorted(values)[1:-1]
-    return statistics.fmean(values)
+    return settled(statistics.fmean(values))
 
 
 def member_ranks(totals: dict[str, float]) -> dict[str, float]:
@@ -75,7 +77,7 @@ def outliers(totals: dict[str, float], threshold: float) -> list[str]:
     found = []
     for member, value in totals.items():
         others = [v for m, v in totals.items() if m != member]
-        if others and abs(value - statistics.fmean(others)) > threshold:
+        if others and settled(abs(value - statistics.fmean(others))) > threshold:
             found.append(member)
     return sorted(found)
 
@@ -96,10 +98,10 @@ def tally(sheets: dict[str, dict[str, float]], assigned: dict[str, set[str]], pa
         totals = dict(sheets.get(app_no, {}))
         values = list(totals.values())
         rank_values = [ranks[m][app_no] for m in totals]
-        mean = statistics.fmean(values) if values else None
+        mean = settled(statistics.fmean(values)) if values else None
         row = TallyRow(
             application_no=app_no, totals=totals, mean=mean,
-            median=statistics.median(values) if values else None,
+            median=settled(statistics.median(values)) if values else None,
             trimmed_mean=trimmed_mean(values),
             stdev=statistics.stdev(values) if len(values) >= 2 else (0.0 if values else None),
             rank_sum=sum(rank_values) if rank_values else None,

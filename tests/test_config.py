@@ -246,3 +246,34 @@ def test_default_db_url_opens(isolated_office):
     finally:
         engine.dispose()
     assert (isolated_office / "data" / "office.db").exists()
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ('budget_total = "abc"', "error.bad_budget_total"),
+    ("budget_total = -5", "error.bad_budget_total"),
+    ("budget_total = true", "error.bad_budget_total"),
+    ('claims_close_on = "2022/13/01"', "error.bad_claims_close_on"),
+    ("claims_close_on = 13", "error.bad_claims_close_on"),
+    ("x = ", "error.settings_unreadable"),
+])
+def test_money_settings_that_cannot_be_read_stop_with_the_setting_named(settings_file, line, key):
+    """A wrong budget or deadline must never fall back silently to the default."""
+    from office_tui.config import SettingsError
+    from office_tui.errors import describe
+
+    settings_file.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert refused.value.key == key
+    assert str(settings_file) in describe(refused.value)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('claims_close_on = "111/10/15"', "2022-10-15"), ("claims_close_on = 2022-10-15", "2022-10-15"),
+    ('claims_close_on = ""', None)])
+def test_claims_deadline_roc_iso_or_none(settings_file, line, expected):
+    from office_tui.config import claims_close_on
+
+    settings_file.write_text(line + "\n", encoding="utf-8")
+    found = claims_close_on(load_settings())
+    assert (found.isoformat() if found else None) == expected

@@ -116,3 +116,19 @@ def test_an_application_without_sheets_is_unranked_and_lists_who_is_missing():
     rows = {r.application_no: r for r in tally({"A1": {"R1": 75}}, {"A1": {"R1"}, "A9": {"R1", "R2"}}, 70, 15)}
     assert rows["A9"].rank is None and rows["A9"].missing == ["R1", "R2"] and not rows["A9"].passed
     assert rows["A9"].to_json()["mean"] is None
+
+
+def test_a_sheet_exactly_on_the_pass_line_passes_without_float_residue():
+    """57 × 100 / 100 in floating point is 56.99999999999999: the total of a sheet of 57s
+    and 83s must be 70 exactly, pass, and two sheets exactly the threshold apart are no
+    outliers."""
+    rubric = default_rubric()
+    on_line = rubric.total({f"T{i}": 57 for i in range(1, 10)} | {f"P{i}": 83 for i in range(1, 5)})
+    assert on_line == 70 and repr(on_line) == "70.0"
+    low = rubric.total({c.code: 57 for c in rubric.criteria})
+    high = rubric.total({c.code: 72 for c in rubric.criteria})
+    assert (low, high) == (57, 72)
+    rows = {r.application_no: r for r in tally({"A1": {"R1": on_line} | {f"R{k}": on_line for k in range(2, 6)},
+                                                "A2": {"R1": low, "R2": high}}, {}, 70, 15)}
+    assert rows["A1"].mean == 70 and rows["A1"].passed and rows["A1"].at_pass_line == 5
+    assert rows["A2"].outliers == []

@@ -27,6 +27,12 @@ def register(sub, common) -> None:
     add.add_argument("--closes", required=True, metavar="DATETIME")
     add.add_argument("--meeting", metavar="DATE")
     add.set_defaults(handler=_batch_add)
+    rubric = batch.add_parser("rubric", help=t("cli.batch_rubric"), parents=[common])
+    rubric.add_argument("number", type=int)
+    which = rubric.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", nargs="?", metavar="FILE")
+    which.add_argument("--default", action="store_true")
+    rubric.set_defaults(handler=_batch_rubric)
 
     user = group(sub, "user", "cli.user")
     uadd = user.add_parser("add", help=t("cli.user_add"), parents=[common])
@@ -81,6 +87,30 @@ def _batch_add(args) -> int:
     batch, created = save_batch(opened.engine, actor(opened), args.number, opens, closes, meeting)
     key = "batch.created" if created else "batch.updated"
     print(t(key, number=batch.number, closes=format_datetime(batch.closes_at, opened.settings.date_style)))
+    return EXIT_OK
+
+
+def _batch_rubric(args) -> int:
+    from pathlib import Path
+
+    from office_tui.batches import set_batch_rubric
+    from office_tui.rubric import parse_rubric
+
+    text = None
+    if not args.default:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError("batch.rubric_file_unreadable", path=args.file,
+                               reason=getattr(error, "strerror", None) or str(error)) from None
+    opened = office(args)
+    set_batch_rubric(opened.engine, actor(opened), args.number, text)
+    if text is None:
+        print(t("batch.rubric_default", number=args.number))
+    else:
+        rubric = parse_rubric(text)
+        print(t("batch.rubric_set", number=args.number, criteria=len(rubric.criteria),
+                pass_line=f"{rubric.pass_line:g}"))
     return EXIT_OK
 
 
