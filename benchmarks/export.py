@@ -1,6 +1,6 @@
 """Benchmark: the 核定名單 export of a 50,000-row list vs a bare openpyxl write-only loop.
 
-    .venv/bin/python benchmarks/export.py [--rows 50000] [--runs 5] [--keep]
+    .venv/bin/python benchmarks/export.py [--rows 50000] [--runs 5] [--keep] [--openpyxl-body]
 
 Generates the rows in memory (about 8,000 providers with Chinese names, valid UBNs — some
 with leading zeros —, solution names, categories, prices, decision dates; every 40th
@@ -117,7 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the written files (benchmarks/out/)")
+    parser.add_argument("--openpyxl-body", action="store_true",
+                        help="write the body through openpyxl cell by cell (exports.list_sheet.RAW_BODY = False), "
+                             "to compare like with like")
     args = parser.parse_args(argv)
+    if args.openpyxl_body:
+        import exports.list_sheet
+
+        exports.list_sheet.RAW_BODY = False
+        print("body written through openpyxl's own serializer (RAW_BODY = False)")
 
     from exports.approvals import headers, sheet_values, title
 

@@ -10,6 +10,10 @@ are text in the office's form (ROC by default).
 
 The rows are what the last reconciliation stored (Claim.subsidy, Claim.status): run
 ``office-tui reconcile`` (or approve, which reconciles) first for fresh figures.
+
+核定金額 and its subtotals are what the programme has granted: approved (核定) and paid
+(已撥款) claims, as ``office-tui claims budget`` counts them (committed + paid). A claim
+clawed back (已追回) stays listed with its status, its 核定金額 0: the money came back.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from sqlalchemy import Engine, text
 from office_tui.clock import office_today
 from office_tui.dates import format_date
 from office_tui.db import read_session
+from office_tui.errors import OfficeError
 from office_tui.i18n import t
+from office_tui.programme import CLAIM_GRANTED_STATUSES
 
 MONEY_FORMAT = "#,##0"
 
@@ -81,7 +87,9 @@ def write_claims_summary(engine: Engine, path: str | Path, *, provider_ubn: str 
     """申請補助總表: every claim of each provider (or of ``provider_ubn``), its amounts and
     status, a subtotal row per provider and a grand total."""
     where, params = "1 = 1", {}
-    if provider_ubn:
+    if provider_ubn is not None:
+        provider_ubn = provider_ubn.strip()
+        _check_provider(engine, provider_ubn)
         where, params = "p.ubn = :ubn", {"ubn": provider_ubn}
     found = _rows(engine, where, params)
     heads = [t("claims.col_provider_ubn"), t("claims.col_provider"), t("claims.col_claim_no"),
@@ -95,12 +103,13 @@ def write_claims_summary(engine: Engine, path: str | Path, *, provider_ubn: str 
     count = contract = subsidy = approved = 0  # the current provider's
     last = len(found) - 1
     for k, r in enumerate(found):
-        rows.append([r[0], r[1], r[2], r[3], r[4], r[5], labels.day(r[6]), r[7], r[8], r[9],
+        granted = r[9] if r[11] in CLAIM_GRANTED_STATUSES else 0 if r[11] == "clawed_back" else None
+        rows.append([r[0], r[1], r[2], r[3], r[4], r[5], labels.day(r[6]), r[7], r[8], granted,
                      labels.status(r[11])])
         count += 1
         contract += r[7]
         subsidy += r[8]
-        approved += r[9] or 0
+        approved += granted or 0
         if k == last or found[k + 1][0] != r[0]:
             bold.append(len(rows))
             rows.append([r[0], r[1], t("claims.subtotal", n=count), None, None, None, None,
@@ -111,6 +120,15 @@ def write_claims_summary(engine: Engine, path: str | Path, *, provider_ubn: str 
     rows.append([None, None, t("claims.grand_total", n=len(found)), None, None, None, None, *totals, None])
     title = t("claims.summary_title", day=format_date(today or office_today(), date_style), n=len(found))
     return _write(path, t("claims.summary_sheet"), title, heads, rows, range(7), (7, 8, 9), bold)
+
+
+def _check_provider(engine: Engine, ubn: str) -> None:
+    """An OfficeError unless a provider with ``ubn`` is registered: a summary of nobody
+    is a mistyped UBN, not an empty list."""
+    with read_session(engine) as session:
+        known = session.execute(text("SELECT 1 FROM provider WHERE ubn = :ubn"), {"ubn": ubn}).first()
+    if known is None:
+        raise OfficeError("claims.export_unknown_provider", ubn=ubn)
 
 
 def write_payments(engine: Engine, path: str | Path, *, paid: bool = False, date_style: str = "roc",

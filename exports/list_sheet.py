@@ -5,6 +5,13 @@ A title row, a frozen header repeated on every printed page, A4 (landscape unles
 otherwise) fitted to the width, a page-number footer, columns fitted to CJK text, and
 every cell text-safe as exports/xlsx.py describes: strings (and the ``text_columns``)
 typed as text, a leading = + - @ given the quote prefix, numbers as numbers.
+
+Text an .xlsx cannot hold — the C0 control characters other than tab, LF and CR, which a
+name pasted from elsewhere may carry (a bell, Word's table marks) — is written with each
+such character as U+FFFD (�), in the title, the header, the body and the sheet's name
+alike: an export never fails on what the database holds, and the mark shows staff where
+to correct it. :func:`save_book` writes the file as exports/output.py says (which names
+are accepted, folders made, nothing half-written, failures in the interface language).
 """
 
 from __future__ import annotations
@@ -19,7 +26,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.compat import safe_string
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from exports.xlsx import MAX_WIDTH, MIN_WIDTH, PADDING, RISKY_STARTS, TEXT_FORMAT, display_width, is_risky
@@ -38,12 +44,21 @@ HEADER_WIDTH = 16  # a header wider than this wraps rather than widening its col
 ERROR_TEXTS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 SPECIAL_STARTS = (*RISKY_STARTS, "#")  # text openpyxl would not keep as plain text by itself
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+REPLACEMENT = "\ufffd"  # what stands for a character an .xlsx cannot hold
+
+
+def clean_text(text: str) -> str:
+    """``text`` with each character an .xlsx cannot hold (openpyxl's
+    ILLEGAL_CHARACTERS_RE: C0 controls but tab, LF, CR) replaced by U+FFFD; the same
+    length, so a cell is cut where it would have been."""
+    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, text)
 
 
 def sheet_name(text: str, taken: Iterable[str] = ()) -> str:
-    """A worksheet name Excel accepts: no []:*?/\\, at most 31 characters, not one of
-    ``taken`` (compared without case, as Excel does)."""
-    base = (text.translate(INVALID_SHEET_CHARS).strip().strip("'") or "Sheet")[:31]
+    """A worksheet name Excel accepts: no []:*?/\\ and no control character, at most 31
+    characters, not one of ``taken`` (compared without case, as Excel does)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("_", text.translate(INVALID_SHEET_CHARS))
+    base = (text.strip().strip("'") or "Sheet")[:31]
     used = {name.casefold() for name in taken}
     name, n = base, 1
     while name.casefold() in used:
@@ -61,13 +76,33 @@ def new_list_book():
 
 
 def save_book(book, path) -> Path:
-    """Save to ``path`` (".xlsx" added when missing, folders made); returns the path."""
-    path = Path(path).expanduser()
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    """Save to ``path``; returns the path written. As exports.output.write_file: ".xlsx"
+    added to a name without an extension, another extension refused, missing folders
+    made; a failure is an OutputError naming the file and why, and leaves no file, no
+    temporary file and no half-written sheet behind."""
+    from exports.output import write_file
+
+    try:
+        return write_file(path, book.save)
+    except BaseException:
+        _discard(book)
+        raise
+
+
+def _discard(book) -> None:
+    """Close what a book that will not be saved holds open — each write-only sheet's row
+    stream and its temporary file — while its files are still open: left to the garbage
+    collector, a stream would be closed after its file and print a traceback."""
+    for sheet in getattr(book, "_sheets", ()):
+        rows, writer = getattr(sheet, "_rows", None), getattr(sheet, "_writer", None)
+        try:
+            if rows is not None:
+                rows.close()
+            if writer is not None:
+                writer.close()
+                writer.cleanup()
+        except Exception:  # noqa: BLE001 - already failing: the first error is the one to tell
+            pass
 
 
 def _styled(sheet, **style):
@@ -187,7 +222,7 @@ def add_list_sheet(book, name: str, headers: Sequence[str], rows: Iterable[Seque
             sheet.append_body(prepared)
         else:
             for row in prepared:
-                sheet.append(row)
+                sheet.append(_cleaned(row))
     finally:
         if collecting:
             gc.enable()
@@ -222,32 +257,47 @@ class _ListSheet(WriteOnlyWorksheet):
             next(self._rows)
         self._rows.send(_Body(rows))
 
+    _closing = False  # set by close(): the book is being saved
+
+    def close(self) -> None:
+        self._closing = True
+        super().close()
+
     def _write_rows(self):  # openpyxl's WriteOnlyWorksheet._write_rows, and _Body
         try:
             xf = self._writer.xf.send(True)
         except StopIteration:
             self._already_saved()
         raw = _raw_writer(xf)
-        with xf.element("sheetData"):
-            row_idx = 1
-            try:
-                while True:
-                    row = (yield)
-                    if type(row) is _Body:
-                        if raw is not None and RAW_BODY:
-                            _write_body(raw, row.rows, row_idx)
-                            row_idx += len(row.rows)
+        abandoned = False
+        try:
+            with xf.element("sheetData"):
+                row_idx = 1
+                try:
+                    while True:
+                        row = (yield)
+                        if type(row) is _Body:
+                            if raw is not None and RAW_BODY:
+                                _write_body(raw, row.rows, row_idx)
+                                row_idx += len(row.rows)
+                                continue
+                            for values in row.rows:
+                                self._writer.write_row(xf, self._values_to_row(_cleaned(values), row_idx), row_idx)
+                                row_idx += 1
                             continue
-                        for values in row.rows:
-                            self._writer.write_row(xf, self._values_to_row(values, row_idx), row_idx)
-                            row_idx += 1
-                        continue
-                    row = self._values_to_row(row, row_idx)
-                    self._writer.write_row(xf, row, row_idx)
-                    row_idx += 1
-            except GeneratorExit:
-                pass
-        self._writer.xf.send(None)
+                        row = self._values_to_row(_cleaned(row), row_idx)
+                        self._writer.write_row(xf, row, row_idx)
+                        row_idx += 1
+                except GeneratorExit:
+                    abandoned = not self._closing
+            if not abandoned:
+                self._writer.xf.send(None)
+        except Exception:
+            # A book never saved (a failed save, an error before it): closed by save_book
+            # or, later, by the garbage collector — perhaps after its stream's file, so
+            # the closing tag cannot be written. Nothing is read from it: say nothing.
+            if not abandoned:
+                raise
 
 
 class _Body:
@@ -307,51 +357,56 @@ def _write_body(write, rows: list, first_row: int) -> None:
     """Write prepared rows from row ``first_row`` as the <row> elements openpyxl would."""
     letters: list[str] = []
     styles: dict[int, str] = {}  # id of a shared style array → ' s="…"'
-    parts: list[str] = []
-    add = parts.append
     for start in range(0, len(rows), CHUNK_ROWS):
         chunk = rows[start:start + CHUNK_ROWS]
-        number = first_row + start
-        for row in chunk:
-            if len(row) > len(letters):
-                letters.extend(get_column_letter(i) for i in range(len(letters) + 1, len(row) + 1))
-            add(f'<row r="{number}">')
-            for i, value in enumerate(row):
-                kind = type(value)
-                if kind is str:
-                    add(_inline_string(f"{letters[i]}{number}", "", value))
-                elif value is None:
-                    continue
-                elif kind is _ListCell:
-                    shared = value._style
-                    style = styles.get(id(shared)) if type(shared) is _SharedStyle else None
-                    if style is None:
-                        style = f' s="{value.style_id}"'
-                        if type(shared) is _SharedStyle:
-                            styles[id(shared)] = style
-                    ref = f"{letters[i]}{number}"
-                    if value.data_type == "s":
-                        add(_inline_string(ref, style, value._value))
-                    else:
-                        add(_number(ref, style, value._value, value.data_type))
-                else:  # int, float, Decimal, bool: typed as openpyxl types them
-                    add(_number(f"{letters[i]}{number}", "", value, "b" if kind is bool else "n"))
-            add("</row>")
-            number += 1
-        text = "".join(parts)
-        parts.clear()
-        if ILLEGAL_CHARACTERS_RE.search(text):
-            _refuse_illegal(chunk)
+        text = _body_xml(chunk, first_row + start, letters, styles)
+        if ILLEGAL_CHARACTERS_RE.search(text):  # rare: one search of the chunk's XML finds it
+            text = _body_xml([_cleaned(row) for row in chunk], first_row + start, letters, styles)
         write(text)
 
 
-def _refuse_illegal(rows: list) -> None:
-    """Raise openpyxl's error for the first string of ``rows`` it would refuse."""
-    for row in rows:
-        for value in row:
-            text = value._value if type(value) is _ListCell else value
-            if type(text) is str and ILLEGAL_CHARACTERS_RE.search(text[:MAX_CELL_TEXT]):
-                raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+def _body_xml(chunk: list, number: int, letters: list[str], styles: dict[int, str]) -> str:
+    parts: list[str] = []
+    add = parts.append
+    for row in chunk:
+        if len(row) > len(letters):
+            letters.extend(get_column_letter(i) for i in range(len(letters) + 1, len(row) + 1))
+        add(f'<row r="{number}">')
+        for i, value in enumerate(row):
+            kind = type(value)
+            if kind is str:
+                add(_inline_string(f"{letters[i]}{number}", "", value))
+            elif value is None:
+                continue
+            elif kind is _ListCell:
+                shared = value._style
+                style = styles.get(id(shared)) if type(shared) is _SharedStyle else None
+                if style is None:
+                    style = f' s="{value.style_id}"'
+                    if type(shared) is _SharedStyle:
+                        styles[id(shared)] = style
+                ref = f"{letters[i]}{number}"
+                if value.data_type == "s":
+                    add(_inline_string(ref, style, value._value))
+                else:
+                    add(_number(ref, style, value._value, value.data_type))
+            else:  # int, float, Decimal, bool: typed as openpyxl types them
+                add(_number(f"{letters[i]}{number}", "", value, "b" if kind is bool else "n"))
+        add("</row>")
+        number += 1
+    return "".join(parts)
+
+
+def _cleaned(row):
+    """``row`` with its strings :func:`clean_text`-ed (a new list only when one needs it;
+    the styled cells are clean from the start, see :func:`_text_cell`)."""
+    out = None
+    for i, value in enumerate(row):
+        if type(value) is str and ILLEGAL_CHARACTERS_RE.search(value):
+            if out is None:
+                out = list(row)
+            out[i] = clean_text(value)
+    return row if out is None else out
 
 
 class _SharedStyle(StyleArray):
@@ -427,7 +482,9 @@ def _number_cell(sheet, value, style) -> Cell:
 
 
 def _text_cell(sheet, text: str, style, font=None, alignment=None) -> Cell:
-    cell = _ListCell(sheet, row=1, column=1, value=text)  # openpyxl checks for illegal characters
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        text = clean_text(text)
+    cell = _ListCell(sheet, row=1, column=1, value=text)
     cell.data_type = "s"  # it typed a leading "=" as a formula, "#N/A" as an error
     if font is None:
         cell._style = style

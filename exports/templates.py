@@ -41,18 +41,20 @@ def layout_of(kind: str) -> Layout:
 
 def write_template(kind: str, path: str | Path) -> Path:
     """Write the empty template of ``kind`` to ``path`` (.csv: the header row only;
-    otherwise an .xlsx). Returns the path written."""
+    .xlsx, or no extension: an .xlsx). Returns the path written; a path that cannot be
+    written is an OutputError, as for every export (exports/output.py)."""
+    from exports.output import write_file
+
     layout = layout_of(kind)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerow(layout.headers)
-        return path
-    if path.suffix.lower() != ".xlsx":
-        path = path.with_name(path.name + ".xlsx")
-    _write_xlsx(layout, path)
-    return path
+
+    def write(target: Path) -> None:
+        if Path(path).suffix.lower() == ".csv":
+            with target.open("w", encoding="utf-8-sig", newline="") as handle:
+                csv.writer(handle).writerow(layout.headers)
+        else:
+            _write_xlsx(layout, target)
+
+    return write_file(path, write, suffixes=(".xlsx", ".csv"))
 
 
 def _write_xlsx(layout: Layout, path: Path) -> None:

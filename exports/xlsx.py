@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,8 +35,9 @@ def is_risky(text: str) -> bool:
 
 
 def set_text(cell: Cell, value: object) -> Cell:
-    """Write ``value`` into ``cell`` as text, exactly as given (None → empty)."""
-    text = "" if value is None else str(value)
+    """Write ``value`` into ``cell`` as text, exactly as given (None → empty) but for a
+    character an .xlsx cannot hold (a C0 control other than tab, LF, CR), written U+FFFD."""
+    text = "" if value is None else ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
     cell.value = text
     cell.data_type = "s"  # openpyxl typed a leading "=" as a formula ("f")
     if is_risky(text):

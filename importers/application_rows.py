@@ -110,14 +110,14 @@ def _term(value: Any) -> int:
 
 
 def _intro(value: Any) -> str:
-    text = f.to_text(value)
+    text = f.free_text(value)
     if len(text) > INTRO_MAX:
         raise FieldError("import.field.intro_long", length=len(text), limit=INTRO_MAX)
     return text
 
 
 def _application_no(value: Any) -> str:
-    text = f.to_text(value)
+    text = f.line_text(value)
     if len(text) > APPLICATION_NO_MAX:
         raise FieldError("import.field.too_long", length=len(text), limit=APPLICATION_NO_MAX)
     return text
@@ -135,7 +135,13 @@ def _batch_parser(batches: dict[int, SimpleNamespace]) -> Callable[[Any], Simple
 
 
 def _text(value: Any) -> str:
-    return value.strip() if value.__class__ is str else f.to_text(value)
+    """A one-line cell: a control character in it is refused (fields.line_text)."""
+    return f.line_text(value)
+
+
+def _free(value: Any) -> str:
+    """Free text: tabs and line breaks kept, other control characters dropped."""
+    return f.free_text(value)
 
 
 _REQUIRED = FieldError("import.field.required")
@@ -161,14 +167,16 @@ class ColumnRule:
 
     def column(self, values: Sequence[Any]) -> tuple[list, list[int]]:
         """(parsed values, positions of the cells that failed)."""
-        if self.parse is _text and set(map(type, values)) == {str}:
-            # Plain text: stripping is all there is to it, done at C speed.
+        if (self.parse is _text or self.parse is _free) and set(map(type, values)) == {str}:
+            # Plain text: stripping is all there is to it, done at C speed (a chunk with a
+            # control character inside a cell goes cell by cell, below).
             out = list(map(str.strip, values))
-            if "" not in out:
+            if not f.has_control("".join(out)):
+                if "" not in out:
+                    return out, []
+                if self.required:
+                    return ([_REQUIRED if v == "" else v for v in out], [i for i, v in enumerate(out) if v == ""])
                 return out, []
-            if self.required:
-                return ([_REQUIRED if v == "" else v for v in out], [i for i, v in enumerate(out) if v == ""])
-            return out, []
         memo = self.memo
         if memo is not None:
             distinct = dict.fromkeys(values)
@@ -206,7 +214,8 @@ class ApplicationRows:
         required = {c.field for c in APPLICATIONS.columns if c.required}
         self.rules = {name: ColumnRule(_text, name in required, "") for name in (
             "company_name", "website", "address", "owner_name", "contact_name", "contact_email", "contact_mobile",
-            "solution_name", "renewal_offer")}
+            "solution_name")}
+        self.rules["renewal_offer"] = ColumnRule(_free, "renewal_offer" in required, "")
         self.rules.update({
             "batch": ColumnRule(_batch_parser(batches), True, None),
             "application_no": ColumnRule(_application_no, True, "", repeats=False),

@@ -1,18 +1,28 @@
 """Import 請款 (store subsidy claims) as providers file them (TEMPLATES.md ``claims``).
 
 One row is one claim with its contract and invoice: the store (created on its first
-claim, kept as stored after), the contract (numbered as the claim) with its approved
-solutions, the invoice and the claim. Rows whose cells cannot be read are refused with
-their row number, the column as the file heads it and the reason in the interface
-language: an invalid store or provider UBN, a provider not registered, an application
-number not in the office's records, an unreadable date or amount, a contract that ends
-before it starts. Everything the programme's rules say about a readable claim (invoice
-amount, late filing, eligibility, one subsidy per store …) is not a refusal: the claim
-goes in and the reconciliation pass, run before the import commits, flags it.
+claim), the contract (numbered as the claim) with its approved solutions, the invoice and
+the claim. Rows whose cells cannot be read are refused with their row number, the column
+as the file heads it and the reason in the interface language: an invalid store or
+provider UBN, a provider not registered, an application number not in the office's
+records, an unreadable date or amount, a contract total of NT$0, a contract that ends
+before it starts, a termination date (終止日) outside the contract's term, an empty
+industry, a control character in a one-line cell (fields.line_text). Everything the
+programme's rules say about a readable claim (invoice amount, late filing, eligibility —
+an industry other than the four included —, one subsidy per store …) is not a refusal:
+the claim goes in and the reconciliation pass, run before the import commits, flags it.
+
+The store: its name and industry are what the latest row filed for it says. A row
+naming a stored store otherwise updates it (audited, old → new, and listed in the
+report's ``stores_updated``); two rows of one file that give a store different
+industries, or names that differ beyond character width and runs of spaces
+(application_rows.name_key), are all refused — which one is right is for the provider to
+say.
 
 All-or-nothing: the good rows go in together in one transaction, or none do. Importing
 the same file again changes nothing (rows stored with the same content are
-``unchanged``); a claim number stored with other content is refused — a correction goes
+``unchanged``; a stored claim whose row corrects only its store's name or industry is
+``updated``); a claim number stored with other content is refused — a correction goes
 through office_tui.claims.edit_claim, audited with its reason.
 
 :func:`file_claims` is the same for rows given as dicts (the claim form).
@@ -26,8 +36,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from dataclasses import dataclass, field
+
 from importers import fields as f
-from importers.application_rows import parse_ubn
+from importers.application_rows import name_key, parse_ubn
 from importers.fields import FieldError
 from importers.layouts import CLAIMS
 from importers.report import ImportReport, RowError
@@ -36,17 +48,19 @@ from models import Application, Claim, Contract, ContractSolution, Invoice, Prov
 from office_tui import audit
 from office_tui.clock import now_utc
 from office_tui.errors import OfficeError, describe
+from office_tui.i18n import t
 from office_tui.programme import SUBSIDY_CAP
 from office_tui.reconcile import reconcile, unit_of_work
 
-__all__ = ["file_claims", "import_claims"]
+__all__ = ["ClaimsImportReport", "file_claims", "import_claims"]
 
 NO_MAX, INVOICE_MAX = 32, 32  # Claim.claim_no / Contract.contract_no, Invoice.invoice_no
 
 
 def _text(limit: int | None = None):
+    """A one-line cell (a control character in it is refused), at most ``limit`` long."""
     def parse(value) -> str:
-        text = f.to_text(value)
+        text = f.line_text(value)
         if limit and len(text) > limit:
             raise FieldError("import.field.too_long", length=len(text), limit=limit)
         return text
@@ -76,8 +90,37 @@ RULES = {
     "invoice_copy": (f.parse_bool, False, False),
     "existing_customer": (f.parse_bool, False, False),
 }
-# What a stored claim is compared with, in this order, to call a row unchanged.
+# What a stored claim is compared with, in this order, to call a row unchanged (its
+# store's name and industry are the store's, compared with the store).
 _COMPARED = tuple(name for name in RULES if name not in ("store_name", "industry"))
+
+
+@dataclass
+class ClaimsImportReport(ImportReport):
+    """An :class:`ImportReport` that also lists the stored claims whose row corrected only
+    their store (``updated``), and each store whose name or industry a row changed."""
+
+    updated: list[int] = field(default_factory=list)
+    stores_updated: list[dict] = field(default_factory=list)  # store_ubn, row, name/industry: [old, new]
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "updated": list(self.updated), "stores_updated": list(self.stores_updated)}
+
+    def summary(self) -> str:
+        return t("claims.import.summary", accepted=len(self.accepted), updated=len(self.updated),
+                 unchanged=len(self.unchanged), rejected=len(self.rejected_rows))
+
+    def lines(self) -> list[str]:
+        lines = super().lines()
+        at = 1 + len(self.rejected)  # after the summary and the problems
+        lines[at:at] = [_store_change_line(change) for change in self.stores_updated]
+        return lines
+
+
+def _store_change_line(change: dict) -> str:
+    parts = [t("claims.import.store_" + what, old=change[what][0], new=change[what][1])
+             for what in ("name", "industry") if what in change]
+    return t("claims.import.store_updated", row=change["row"], ubn=change["store_ubn"], changes="、".join(parts))
 
 
 class _Known:
@@ -86,7 +129,10 @@ class _Known:
     def __init__(self, session) -> None:
         c = session.connection()
         self.providers = dict(c.execute(select(Provider.ubn, Provider.id)).all())
-        self.stores = dict(c.execute(select(Store.ubn, Store.id)).all())
+        self.store_data = {ubn: (store_id, name, industry) for ubn, store_id, name, industry in
+                           c.execute(select(Store.ubn, Store.id, Store.name, Store.industry))}
+        self.stores = {ubn: data[0] for ubn, data in self.store_data.items()}
+        self.store_updates: dict[str, tuple[str, str]] = {}  # ubn → (name, industry) rows give it now
         self.applications = dict(c.execute(select(Application.application_no, Application.id)).all())
         self.contract_nos = set(c.execute(select(Contract.contract_no)).scalars())
         apps = {}
@@ -108,6 +154,8 @@ class _Known:
 
 
 def _check(row: Row, header, known: _Known, seen: dict[str, int]) -> tuple[dict | None, list[RowError]]:
+    """The row's values to write; ``{"_stored": True, …}`` for a claim stored exactly so
+    (its store's name and industry still to compare); or its problems."""
     values, errors = {}, []
     for name, (parse, required, default) in RULES.items():
         cell = row.values.get(name)
@@ -134,21 +182,51 @@ def _check(row: Row, header, known: _Known, seen: dict[str, int]) -> tuple[dict 
     if unknown:
         errors.append(RowError(row.number, header("application_no"),
                                describe(FieldError("claims.import.unknown_application", numbers="、".join(unknown)))))
-    if values["contract_end"] <= values["contract_start"]:
+    if values["contract_total"] <= 0:
+        errors.append(RowError(row.number, header("contract_total"),
+                               describe(FieldError("claims.import.total_not_positive"))))
+    start, end, ended = values["contract_start"], values["contract_end"], values["terminated_on"]
+    if end <= start:
         errors.append(RowError(row.number, header("contract_end"),
                                describe(FieldError("claims.import.end_before_start"))))
+    elif ended is not None and not start <= ended <= end:
+        key = "claims.import.terminated_before_start" if ended < start else "claims.import.terminated_after_end"
+        errors.append(RowError(row.number, header("terminated_on"), describe(FieldError(key))))
     if errors:
         return None, errors
     if number in known.claims:
         mine = tuple(sorted(values[n]) if n == "application_no" else values[n] for n in _COMPARED)
         if mine == known.claims[number]:
-            return {}, []
+            return {**values, "_stored": True}, []
         return None, [RowError(row.number, header("claim_no"),
                                describe(FieldError("claims.import.stored_otherwise", number=number)))]
     if number in known.contract_nos:
         return None, [RowError(row.number, header("claim_no"),
                                describe(FieldError("claims.import.contract_taken", number=number)))]
     return values, []
+
+
+# A store's facts one file must agree on: the field, how its values compare, the reason.
+_STORE_FACTS = (("industry", lambda v: v["industry"], "claims.import.store_industries_differ"),
+                ("store_name", lambda v: name_key(v["store_name"]), "claims.import.store_names_differ"))
+
+
+def _store_conflicts(rows: list[tuple[int, dict]], header) -> dict[int, list[RowError]]:
+    """The rows, of those otherwise good, that give one store different industries or
+    names (compared by application_rows.name_key): all of that store's."""
+    by_store: dict[str, list[tuple[int, dict]]] = {}
+    for number, values in rows:
+        by_store.setdefault(values["store_ubn"], []).append((number, values))
+    refused: dict[int, list[RowError]] = {}
+    for ubn, filed in by_store.items():
+        for name, key, error in _STORE_FACTS:
+            if len({key(v) for _, v in filed}) < 2:
+                continue
+            given = "；".join(t("claims.import.store_row_value", row=n, value=v[name]) for n, v in filed)
+            for number, _ in filed:
+                refused.setdefault(number, []).append(
+                    RowError(number, header(name), describe(FieldError(error, ubn=ubn, given=given))))
+    return refused
 
 
 def _write(session, rows: list[dict], known: _Known, note: str) -> None:
@@ -187,33 +265,77 @@ def _write(session, rows: list[dict], known: _Known, note: str) -> None:
             audit.record_bulk(session, table, count, note)
 
 
-def _checked(session, numbered: Iterable[Row], header, report: ImportReport) -> tuple[_Known, list[dict]]:
-    known, seen, good = _Known(session), {}, []
+def _checked(session, numbered: Iterable[Row], header, report: ClaimsImportReport) -> tuple[_Known, list[dict]]:
+    """The rows to write (new claims), after every row is checked; rows are sorted into
+    ``report``'s lists, and the stored stores rows name otherwise into
+    ``known.store_updates`` (for :func:`_update_stores`)."""
+    known, seen, passed = _Known(session), {}, []
     for row in numbered:
         values, errors = _check(row, header, known, seen)
         if errors:
             report.rejected.extend(errors)
-        elif not values:
-            report.unchanged.append(row.number)
+        else:
+            passed.append((row.number, values))
+    conflicts = _store_conflicts(passed, header)
+    good, updates = [], {}
+    for number, values in passed:
+        if number in conflicts:
+            report.rejected.extend(conflicts[number])
+            continue
+        change = _store_change(known, values, updates)
+        if change:
+            report.stores_updated.append({"store_ubn": values["store_ubn"], "row": number, **change})
+        if values.get("_stored"):
+            (report.updated if change else report.unchanged).append(number)
         else:
             good.append(values)
-            report.accepted.append(row.number)
+            report.accepted.append(number)
     report.rejected.sort(key=lambda error: error.row)
+    known.store_updates = updates
     return known, good
 
 
-def import_claims(engine: Engine, actor, path: str | Path, *, close_on: date | None = None) -> ImportReport:
+def _store_change(known: _Known, values: dict, updates: dict[str, tuple[str, str]]) -> dict:
+    """What ``values`` change of a stored store ({"name": [old, new], …}, recorded in
+    ``updates``), once per store and file; {} for a new or unchanged store."""
+    ubn = values["store_ubn"]
+    stored = known.store_data.get(ubn)
+    if stored is None or ubn in updates:
+        return {}
+    _, name, industry = stored
+    change = {}
+    if values["store_name"] != name:
+        change["name"] = [name, values["store_name"]]
+    if values["industry"] != industry:
+        change["industry"] = [industry, values["industry"]]
+    if change:
+        updates[ubn] = (values["store_name"], values["industry"])
+    return change
+
+
+def _update_stores(session, known: _Known) -> None:
+    """Each stored store a row named otherwise, through the ORM: audited, old → new."""
+    for ubn, (name, industry) in known.store_updates.items():
+        store = session.get(Store, known.stores[ubn])
+        store.name, store.industry = name, industry
+    session.flush()
+
+
+def import_claims(engine: Engine, actor, path: str | Path, *, close_on: date | None = None) -> ClaimsImportReport:
     """Import the claims in ``path`` (.xlsx or .csv) and reconcile, in one transaction.
     A problem with the file as a whole raises ImportFileError and nothing is imported."""
     from office_tui.db import write_session
 
     path = Path(path)
     with open_sheet(path, CLAIMS) as sheet:
-        report = ImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
+        report = ClaimsImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
         with write_session(engine, actor, f"import claims {path.name}") as session:
             known, good = _checked(session, sheet.rows(), sheet.header, report)
+            if known.store_updates:
+                _update_stores(session, known)
             if good:
                 _write(session, good, known, f"{path.name} rows {','.join(map(str, report.accepted))}")
+            if good or known.store_updates:
                 reconcile(session, close_on=close_on)
     return report
 
@@ -227,16 +349,20 @@ class ClaimRefused(OfficeError):
         self.report = report
 
 
-def file_claims(target, actor, rows: list[dict], reason: str, *, close_on: date | None = None) -> ImportReport:
+def file_claims(target, actor, rows: list[dict], reason: str, *, close_on: date | None = None
+                ) -> ClaimsImportReport:
     """File claims given as dicts keyed by the template's fields (the claim form), then
     reconcile. If any row is refused, nothing is stored and ClaimRefused says why."""
-    report = ImportReport(file="")
+    report = ClaimsImportReport(file="")
     with unit_of_work(target, actor, reason) as session:
         known, good = _checked(session, [Row(k, dict(values)) for k, values in enumerate(rows, start=1)],
                                lambda name: CLAIMS.column(name).header, report)
         if report.rejected:
             raise ClaimRefused(report)
+        if known.store_updates:
+            _update_stores(session, known)
         if good:
             _write(session, good, known, reason)
+        if good or known.store_updates:
             reconcile(session, close_on=close_on)
     return report

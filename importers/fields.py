@@ -6,6 +6,14 @@ Each parser takes any of those and returns the value or raises :class:`FieldErro
 whose message (an i18n key and its values) names what was found, in the interface
 language. Blank cells are the caller's business (see :func:`is_blank`): a parser given
 one refuses it like any other unreadable value.
+
+Control characters (C0: U+0000–U+001F, and DEL) are never stored: an .xlsx cannot hold
+most of them, so an export of the name would fail, and on a screen they ring bells or
+break lines. A one-line cell — a name, a code, an address — holding one is refused
+(:func:`line_text`, the row's problem names the character and where it is); free text
+such as a company's introduction keeps its tabs and line breaks, Word's line and page
+breaks (U+000B, U+000C) become line breaks and the other control characters are dropped
+(:func:`free_text`; :func:`to_text` does the same, for any text not checked further).
 """
 
 from __future__ import annotations
@@ -28,9 +36,40 @@ class FieldError(OfficeError):
 
 
 def shown(value: object) -> str:
-    """A cell value as a message quotes it: text as typed, numbers without ``.0``."""
-    text = to_text(value)
+    """A cell value as a message quotes it: text as typed (a control character shown
+    as U+FFFD), numbers without ``.0``."""
+    text = value.strip() if isinstance(value, str) else to_text(value)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("\ufffd", text)
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
+
+
+# C0 control characters and DEL; free text keeps tab, LF and CR of them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FREE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # Word's line break, page break
+
+
+def has_control(text: str) -> bool:
+    """Does ``text`` hold a control character (C0 or DEL; tab and line breaks included)?"""
+    return not text.isprintable() and _CONTROL.search(text) is not None
+
+
+def line_text(value: object) -> str:
+    """A one-line cell as text, stripped (as :func:`to_text`); a control character in it
+    — a tab or line break inside it too — is refused, naming the character and where."""
+    text = value.strip() if isinstance(value, str) else to_text(value)
+    found = None if text.isprintable() else _CONTROL.search(text)
+    if found is not None:
+        raise FieldError("import.field.control_char", char=f"U+{ord(found.group()):04X}",
+                         position=found.start() + 1, value=shown(text))
+    return text
+
+
+def free_text(value: object) -> str:
+    """Free text, stripped: tabs and line breaks kept (U+000B and U+000C, Word's line and
+    page breaks, become line breaks), every other control character dropped."""
+    return to_text(value)
 
 
 def is_blank(value: object) -> bool:
@@ -39,10 +78,13 @@ def is_blank(value: object) -> bool:
 
 
 def to_text(value: object) -> str:
-    """A cell as text, stripped; a whole float (how xlsx stores 12) without ``.0``."""
+    """A cell as text, stripped; a whole float (how xlsx stores 12) without ``.0``;
+    control characters as :func:`free_text` leaves them (tab and line breaks only)."""
     if value is None:
         return ""
     if isinstance(value, str):
+        if not value.isprintable() and _FREE_CONTROL.search(value):  # isprintable: the quick test
+            return _FREE_CONTROL.sub("", value.translate(_WORD_BREAKS)).strip()
         return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

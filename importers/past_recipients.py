@@ -1,8 +1,9 @@
 """Import 過往受補助店家 (past recipients: stores already subsidised by another programme,
 e.g. MOEA's 中小型店家數位轉型補助方案) — TEMPLATES.md ``past-recipients``.
 
-A store on this list is not eligible (office_tui.stores). A row with an invalid UBN is
-refused with its row, column and reason; a store already listed for the same programme
+A store on this list is not eligible (office_tui.stores). A row with an invalid UBN, or
+a control character in its store name or programme (fields.line_text), is refused with
+its row, column and reason; a store already listed for the same programme
 (before, or earlier in the file) is ``unchanged``. The good rows go in together, and the
 claims are reconciled again before the import commits, so that a claim of a store now
 listed is flagged ``store_ineligible`` at once.
@@ -40,20 +41,27 @@ def import_past_recipients(engine: Engine, actor, path: str | Path, *, close_on:
             stored = set(session.connection().execute(select(PastRecipient.store_ubn, PastRecipient.programme)).all())
             rows = []
             for row in sheet.rows():
-                cell = row.values.get("store_ubn")
-                try:
-                    if f.is_blank(cell):
-                        raise FieldError("import.field.required")
-                    ubn = parse_ubn(cell)
-                except FieldError as error:
-                    report.rejected.append(RowError(row.number, sheet.header("store_ubn"), describe(error)))
+                values, errors = {}, []
+                for name in ("store_ubn", "store_name", "programme"):
+                    cell = row.values.get(name)
+                    try:
+                        if name == "store_ubn":
+                            if f.is_blank(cell):
+                                raise FieldError("import.field.required")
+                            values[name] = parse_ubn(cell)
+                        else:
+                            values[name] = "" if f.is_blank(cell) else f.line_text(cell)
+                    except FieldError as error:
+                        errors.append(RowError(row.number, sheet.header(name), describe(error)))
+                if errors:
+                    report.rejected.extend(errors)
                     continue
-                programme = f.to_text(row.values.get("programme"))
+                ubn, programme = values["store_ubn"], values["programme"]
                 if (ubn, programme) in stored:
                     report.unchanged.append(row.number)
                     continue
                 stored.add((ubn, programme))
-                rows.append((ubn, f.to_text(row.values.get("store_name")), programme))
+                rows.append((ubn, values["store_name"], programme))
                 report.accepted.append(row.number)
             if rows:
                 insert_rows(session.connection(), PastRecipient.__table__, ("store_ubn", "store_name", "programme"), rows)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from importers import fields as f
 from importers.layouts import scores_layout
@@ -41,8 +41,9 @@ from office_tui.conflicts import conflict_map
 from office_tui.db import write_session
 from office_tui.errors import OfficeError, describe
 from office_tui.i18n import t
+from office_tui.reviewers import normalise_reviewer_no
 from office_tui.rubric import Rubric, RubricError, default_rubric, rubric_for
-from office_tui.scoresheets import submit, write_scores
+from office_tui.scoresheets import check_score, submit, write_scores
 
 __all__ = ["ImportReport", "RowError", "import_scores"]
 
@@ -93,12 +94,14 @@ class _Checker:
         self.session, self.sheet, self.report = session, sheet, report
         connection = session.connection()
         app_nos = {f.to_text(r.values.get("application_no")) for r in rows}
-        reviewer_nos = {f.to_text(r.values.get("reviewer_no")) for r in rows}
+        reviewer_nos = {normalise_reviewer_no(f.to_text(r.values.get("reviewer_no"))) for r in rows}
         self.apps = {row.application_no: row for row in connection.execute(
             select(Application.id, Application.application_no, Application.status, Application.batch_id)
             .where(Application.application_no.in_(app_nos)))}
-        self.members = {row.reviewer_no: row for row in connection.execute(
-            select(Reviewer.id, Reviewer.reviewer_no, Reviewer.active).where(Reviewer.reviewer_no.in_(reviewer_nos)))}
+        # By the number normalised (r01, Ｒ０１ → R01), as every other way in finds a member.
+        self.members = {normalise_reviewer_no(row.reviewer_no): row for row in connection.execute(
+            select(Reviewer.id, Reviewer.reviewer_no, Reviewer.active)
+            .where(func.upper(Reviewer.reviewer_no).in_(reviewer_nos)))}
         self.batches = {b.id: b for b in session.scalars(
             select(Batch).where(Batch.id.in_({a.batch_id for a in self.apps.values()})))}
         self.rubrics = {batch_id: rubric_for(batch) for batch_id, batch in self.batches.items()}
@@ -131,7 +134,9 @@ class _Checker:
         errors: list[RowError] = []
         app_no, reviewer_no = (f.to_text(values.get(name)) for name in ("application_no", "reviewer_no"))
         app = self.apps.get(app_no)
-        member = self.members.get(reviewer_no)
+        member = self.members.get(normalise_reviewer_no(reviewer_no))
+        if member is not None:
+            reviewer_no = member.reviewer_no  # as stored
         if not app_no:
             errors.append(self.error(number, "application_no", "import.field.required"))
         elif app is None:
@@ -164,7 +169,7 @@ class _Checker:
                 continue
             try:
                 scores[code] = parse_score(cell)
-                rubric.check(code, scores[code])
+                check_score(rubric, code, scores[code])
             except (f.FieldError, RubricError) as problem:
                 errors.append(RowError(number, self.sheet.header(column.field), describe(problem)))
         if not errors and not scores:
@@ -178,7 +183,7 @@ class _Checker:
     def outcome(self, row: _Row) -> str | None:
         """``unchanged`` when the sheet already says what the row says, ``locked`` when it
         is submitted and says otherwise, None when the row is to be written."""
-        app, member = self.apps[row.application_no], self.members[row.reviewer_no]
+        app, member = self.apps[row.application_no], self.members[normalise_reviewer_no(row.reviewer_no)]
         found = self.sheets.get((app.id, member.id))
         if found is None:
             return None

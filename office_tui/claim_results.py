@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from office_tui.programme import CLAIM_STATUSES, USAGE_EDGE_DAYS
+from office_tui.programme import CLAIM_STATUSES, CLAIM_WINDOW_DAYS, USAGE_EDGE_DAYS
 from office_tui.reconcile import one_year_end, split_flags
 
 
@@ -53,11 +53,15 @@ JOIN store s ON s.id = k.store_id JOIN provider p ON p.id = k.provider_id
 
 def claim_results(target: Engine | Session, *, status: str | None = None, flagged: bool | None = None,
                   claim_nos: list[str] | None = None, limit: int | None = None, offset: int = 0,
-                  date_style: str = "roc", reasons: bool = True) -> list[ClaimResult]:
+                  date_style: str = "roc", reasons: bool = True, budget_total: int | None = None,
+                  close_on: date | None = None) -> list[ClaimResult]:
     """Claims in filing order as the last pass left them: all, or one status (a tab),
     only flagged ones (``flagged=True``: the exceptions queue) or clean ones, or the
     numbers given; a page of them with ``limit``/``offset``. ``reasons=False`` leaves
-    the reasons out (JSON of all claims needs only the codes)."""
+    the reasons out (JSON of all claims needs only the codes). ``budget_total``
+    (Settings.budget_total) decides which clean claims wait for budget, and their
+    status reason says so; ``close_on`` (Settings.claims_close_on) lets a late claim's
+    reason name the announced deadline."""
     where, params = [], {}
     if status:
         where.append("c.status = :status")
@@ -71,12 +75,13 @@ def claim_results(target: Engine | Session, *, status: str | None = None, flagge
     sql = _RESULTS + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.filed_on, c.id"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    rules = _Rules(date_style, reasons, budget_total, close_on)
     if isinstance(target, Session):
-        return _results(target, sql, params, date_style, reasons)
+        return _results(target, sql, params, rules)
     from office_tui.db import read_session
 
     with read_session(target) as session:
-        return _results(session, sql, params, date_style, reasons)
+        return _results(session, sql, params, rules)
 
 
 def status_counts(target: Engine | Session) -> dict[str, int]:
@@ -93,17 +98,34 @@ def status_counts(target: Engine | Session) -> dict[str, int]:
         return count(session)
 
 
-def _results(session: Session, sql: str, params: dict, style: str, reasons: bool) -> list[ClaimResult]:
+@dataclass(frozen=True)
+class _Rules:
+    style: str
+    reasons: bool
+    budget_total: int | None
+    close_on: date | None
+
+
+def _results(session: Session, sql: str, params: dict, rules: _Rules) -> list[ClaimResult]:
     rows = session.execute(text(sql), params).all()
-    context = _Context(session, rows)
+    context = _Context(session, rows, rules)
 
-    def said(r) -> tuple[str, ...]:
-        if not reasons:
+    def status_reason(r) -> str:
+        if rules.reasons and r[7] == "filed" and not r[10]:
+            return context.waiting().get(r[0], r[11])
+        return r[11]
+
+    def said(r, note: str) -> tuple[str, ...]:
+        if not rules.reasons:
             return ()
-        return tuple([*(context.reason(r, code, style) for code in split_flags(r[10])), *([r[11]] if r[11] else [])])
+        return tuple([*(context.reason(r, code) for code in split_flags(r[10])), *([note] if note else [])])
 
-    return [ClaimResult(r[0], r[1], r[2], r[3], r[4], r[5], _day(r[6]), r[7], r[8], r[9],
-                        tuple(split_flags(r[10])), said(r), r[11]) for r in rows]
+    results = []
+    for r in rows:
+        note = status_reason(r)
+        results.append(ClaimResult(r[0], r[1], r[2], r[3], r[4], r[5], _day(r[6]), r[7], r[8], r[9],
+                                   tuple(split_flags(r[10])), said(r, note), note))
+    return results
 
 
 def _day(value) -> date | None:
@@ -115,13 +137,20 @@ def _day(value) -> date | None:
 class _Context:
     """What some reasons name beyond the claim's own row, fetched once per page."""
 
-    def __init__(self, session: Session, rows) -> None:
-        self.session = session
+    def __init__(self, session: Session, rows, rules: _Rules) -> None:
+        self.session, self.rules = session, rules
         flagged = [r for r in rows if r[10]]
         self.store_ids = {r[23] for r in flagged if "store_already_subsidised" in r[10]}
         self.numbers = {r[21] for r in flagged if "invoice_duplicate" in r[10]}
         self.ineligible = {r[23] for r in flagged if "store_ineligible" in r[10]}
-        self._holders = self._duplicates = self._stores = None
+        self._holders = self._duplicates = self._stores = self._waiting = None
+
+    def waiting(self) -> dict[int, str]:
+        if self._waiting is None:
+            from office_tui.claims import waiting_notes
+
+            self._waiting = waiting_notes(self.session, self.rules.budget_total)
+        return self._waiting
 
     def holders(self) -> dict[int, str]:
         if self._holders is None:
@@ -130,7 +159,7 @@ class _Context:
                 found = self.session.execute(text(
                     "SELECT k.store_id, c.claim_no FROM claim c JOIN contract k ON k.id = c.contract_id"
                     f" WHERE k.subsidised AND k.store_id IN ({', '.join(map(str, self.store_ids))})"
-                    " AND c.status <> 'clawed_back' AND instr(c.flags, 'store_already_subsidised') = 0"
+                    " AND c.status NOT IN ('clawed_back', 'withdrawn') AND instr(c.flags, 'store_already_subsidised') = 0"
                     " ORDER BY c.filed_on DESC, c.id DESC")).all()
                 self._holders = dict(found)
         return self._holders
@@ -158,10 +187,11 @@ class _Context:
                 self._stores[store_id_] = "；".join(store_problems(self.session, store).reasons())
         return self._stores.get(store_id, "")
 
-    def reason(self, r, code: str, style: str) -> str:
+    def reason(self, r, code: str) -> str:
         from office_tui.dates import format_date
         from office_tui.i18n import t
 
+        style = self.rules.style
         starts, ends, terminated = _day(r[17]), _day(r[18]), _day(r[19])
         end = terminated or ends
         filed = _day(r[6])
@@ -180,8 +210,16 @@ class _Context:
             params = {"starts": format_date(starts, style), "ends": format_date(ends, style),
                       "needed": format_date(needed, style)}
         elif code == "filed_late":
-            params = {"filed": format_date(filed, style), "end": format_date(end, style),
-                      "days": (filed - end).days}
+            late = []
+            if (filed - end).days > CLAIM_WINDOW_DAYS:
+                late.append(t("flag.filed_late", filed=format_date(filed, style), end=format_date(end, style),
+                              days=(filed - end).days, window=CLAIM_WINDOW_DAYS))
+            close_on = self.rules.close_on
+            if close_on is not None and filed > close_on:
+                late.append(t("flag.filed_late_deadline", filed=format_date(filed, style),
+                              deadline=format_date(close_on, style)))
+            # Neither: the deadline in force when the claim was reconciled is no longer set.
+            return "；".join(late) or t("flag.filed_late_deadline_gone", filed=format_date(filed, style))
         elif code == "withholding_mismatch":
             params = {"withholding": f"NT${r[12]:,}", "subsidy": f"NT${r[8]:,}"}
         elif code == "missing_documents":

@@ -86,7 +86,8 @@ DOCUMENT_FIELDS = {"declaration": "has_declaration", "receipt": "has_receipt",
                    "signed_contract": "has_signed_contract", "invoice_copy": "has_invoice_copy"}
 
 
-def claim_detail(session, claim_id: int, date_style: str) -> ClaimDetail | None:
+def claim_detail(session, claim_id: int, date_style: str, *, budget_total: int | None = None,
+                 close_on=None) -> ClaimDetail | None:
     from models import Application, Claim, Contract, ContractSolution, Invoice, Provider, Store
     from office_tui.claim_results import claim_results
 
@@ -101,11 +102,13 @@ def claim_detail(session, claim_id: int, date_style: str) -> ClaimDetail | None:
     applications = list(session.scalars(
         select(Application.application_no).join(ContractSolution, ContractSolution.application_id == Application.id)
         .where(ContractSolution.contract_id == contract.id).order_by(Application.application_no)))
-    (result,) = claim_results(session, claim_nos=[claim.claim_no], date_style=date_style) or (None,)
+    (result,) = claim_results(session, claim_nos=[claim.claim_no], date_style=date_style, budget_total=budget_total,
+                              close_on=close_on) or (None,)
     flags = result.flags if result else ()
     return ClaimDetail(
         claim.id, claim.claim_no, claim.status, claim.filed_on, claim.subsidy, claim.approved_amount,
-        claim.withholding_amount, claim.approved_on, claim.paid_on, claim.clawed_back_on, claim.status_reason,
+        claim.withholding_amount, claim.approved_on, claim.paid_on, claim.clawed_back_on,
+        result.status_reason if result else claim.status_reason,
         {name: bool(getattr(claim, attr)) for name, attr in DOCUMENT_FIELDS.items()},
         contract.starts_on, contract.ends_on, contract.terminated_on, contract.total, bool(contract.existing_customer),
         invoice.invoice_no, invoice.issued_on, invoice.amount, store.ubn, store.name, store.industry, provider.ubn,

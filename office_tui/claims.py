@@ -42,49 +42,72 @@ class Approval:
                 "remaining": self.remaining}
 
 
-_CLEAN = """
-SELECT id, claim_no, subsidy, SUM(subsidy) OVER (ORDER BY filed_on, id) AS running
-FROM claim WHERE status = 'filed' AND flags = '' {only}
-ORDER BY filed_on, id
-"""
-
-
 def approve_clean(target: Engine | Session, actor, *, budget_total: int | None = None,
                   claim_nos: list[str] | None = None, close_on: date | None = None,
                   reason: str = "", today: date | None = None) -> Approval:
     """核定: reconcile, then approve the clean claims (待審 without a flag) — all, or those
-    in ``claim_nos`` — in filing order while the budget's remainder covers each one. The
-    first one it cannot cover and every clean one after it wait, with that reason."""
+    in ``claim_nos`` — in filing order while the budget's remainder covers each one.
+
+    The order is the queue of every clean claim, named or not: a named claim is approved
+    only when the remainder covers it after every clean claim filed before it, so naming
+    a later, smaller claim never jumps it ahead of an earlier one. The first claim the
+    remainder cannot cover, and every clean claim after it, wait (budget_queue says why,
+    with the figures of the moment)."""
     today = today or office_today()
     with unit_of_work(target, actor, reason or "approve clean claims") as session:
         reconcile(session, close_on=close_on)
-        remaining = budget_in(session, budget_total).remaining
-        params: dict = {}
-        only = ""
-        if claim_nos is not None:
-            names = {f"n{k}": number for k, number in enumerate(claim_nos)}
-            only = f"AND claim_no IN ({', '.join(':' + name for name in names) or 'NULL'})"
-            params.update(names)
-        rows = session.execute(text(_CLEAN.format(only=only)), params).all()
-        covered = [row for row in rows if row.running <= remaining]
-        waiting = rows[len(covered):]  # running sums only grow: the covered ones come first
+        remaining = budget_in(session, budget_total, waiting=False).remaining
+        queue = budget_queue(session)
+        named = None if claim_nos is None else set(claim_nos)
+        covered = [row for row in queue if row.running <= remaining and (named is None or row.claim_no in named)]
+        waiting = [row for row in queue if row.running > remaining and (named is None or row.claim_no in named)]
         due = {row.id: row.subsidy for row in covered}
         for claim in session.scalars(select(Claim).where(Claim.id.in_(list(due)))
                                      .execution_options(populate_existing=True)):
             claim.status, claim.approved_amount, claim.approved_on = "approved", due[claim.id], today
             claim.status_reason = ""
-        amount = sum(row.subsidy for row in covered)
+        amount = sum(due.values())
         if waiting:
-            first = waiting[0]
-            note = t("budget.waiting", remaining=f"NT${remaining - amount:,}", subsidy=f"NT${first.subsidy:,}")
-            ids = [row.id for row in waiting]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                session.execute(text(f"UPDATE claim SET status_reason = :note WHERE id IN ({', '.join(map(str, chunk))})"
-                                     " AND status_reason <> :note"), {"note": note})
-            audit.record_bulk(session, "claim", len(ids), f"waiting for budget: {note}")
+            audit.record_bulk(session, "claim", len(waiting),
+                              f"waiting for budget: NT${remaining - amount:,} left, first waiting "
+                              f"{waiting[0].claim_no} (NT${waiting[0].subsidy:,})")
         session.flush()
     return Approval([row.claim_no for row in covered], amount, [row.claim_no for row in waiting], remaining - amount)
+
+
+@dataclass(frozen=True)
+class QueuedClaim:
+    """A clean claim waiting to be approved: ``ahead`` is what the clean claims filed
+    before it ask for, ``running`` = ahead + its own subsidy."""
+
+    id: int
+    claim_no: str
+    subsidy: int
+    ahead: int
+    running: int
+
+
+_QUEUE = """
+SELECT id, claim_no, subsidy, SUM(subsidy) OVER (ORDER BY filed_on, id) AS running
+FROM claim WHERE status = 'filed' AND flags = '' ORDER BY filed_on, id
+"""
+
+
+def budget_queue(session: Session) -> list[QueuedClaim]:
+    """The clean claims (待審, no flag) in filing order with their running totals: the
+    order approvals take."""
+    return [QueuedClaim(r.id, r.claim_no, r.subsidy, r.running - r.subsidy, r.running)
+            for r in session.execute(text(_QUEUE))]
+
+
+def waiting_notes(session: Session, budget_total: int | None = None) -> dict[int, str]:
+    """claim id → why a clean claim waits for budget, in the interface language, with
+    the figures of now: the remainder, what earlier clean claims take of it, its own
+    subsidy. Clean claims the remainder covers are not in it."""
+    remaining = budget_in(session, budget_total, waiting=False).remaining
+    return {q.id: t("budget.waiting" if q.ahead else "budget.waiting_first", remaining=f"NT${remaining:,}",
+                    ahead=f"NT${q.ahead:,}", subsidy=f"NT${q.subsidy:,}")
+            for q in budget_queue(session) if q.running > remaining}
 
 
 def _claims(session: Session, claim_nos: list[str]) -> list[Claim]:
@@ -110,6 +133,13 @@ def mark_paid(target: Engine | Session, actor, claim_nos: list[str] | None = Non
             wrong = [c.claim_no for c in claims if c.status != "approved"]
             if wrong:
                 raise OfficeError("claims.not_approved", claim_no="、".join(wrong))
+        early = [c.claim_no for c in claims if c.approved_on is not None and paid_on < c.approved_on]
+        if early:
+            from office_tui.dates import format_date
+
+            first = min((c for c in claims if c.claim_no in early), key=lambda c: c.approved_on)
+            raise OfficeError("claims.paid_before_approval", claim_no="、".join(early),
+                              paid_on=format_date(paid_on), approved_on=format_date(first.approved_on))
         for claim in claims:
             claim.status, claim.paid_on = "paid", paid_on
         session.flush()
@@ -118,10 +148,12 @@ def mark_paid(target: Engine | Session, actor, claim_nos: list[str] | None = Non
 
 def claw_back(target: Engine | Session, actor, claim_no: str, reason: str, *, on: date | None = None,
               renewal: bool = True, close_on: date | None = None) -> Claim:
-    """追回: a paid claim's subsidy is recovered (已追回); an approved, unpaid one loses
-    its approval — 不符 when it is a renewal (the flag says why), else 已追回. ``renewal``: the store turned out to be the provider's existing
-    customer (續購), so the contract is marked so and the claim can never pass again.
-    Reconciles afterwards, so the claim's flags say so at once."""
+    """追回: a paid claim's subsidy is recovered (已追回, on ``on``); an approved, unpaid
+    one loses its approval — 不符 when it is a renewal (the flag says why), else 撤銷核定
+    (withdrawn: nothing was paid, so there is no recovery date). ``renewal``: the store
+    turned out to be the provider's existing customer (續購), so the contract is marked so
+    and the claim can never pass again. Reconciles afterwards, so the claim's flags say so
+    at once."""
     if not reason.strip():
         raise OfficeError("claims.reason_required")
     with unit_of_work(target, actor, reason.strip()) as session:
@@ -130,11 +162,13 @@ def claw_back(target: Engine | Session, actor, claim_no: str, reason: str, *, on
             raise OfficeError("claims.not_granted", claim_no=claim_no, status=t(f"claim.{claim.status}"))
         if renewal:
             session.get(Contract, claim.contract_id).existing_customer = True
-        if claim.status == "paid" or not renewal:
-            # Recovered, or an approval withdrawn for a reason no flag shows: a staff
-            # decision that reconciliation leaves alone (it would put a clean claim back
-            # in 待審 and the next bulk approval would grant it again).
+        if claim.status == "paid":
             claim.status, claim.clawed_back_on = "clawed_back", on or office_today()
+        elif not renewal:
+            # An approval withdrawn for a reason no flag shows: a staff decision that
+            # reconciliation leaves alone (it would put a clean claim back in 待審 and the
+            # next bulk approval would grant it again).
+            claim.status, claim.approved_amount, claim.approved_on = "withdrawn", None, None
         else:
             claim.status, claim.approved_amount, claim.approved_on = "rejected", None, None
         claim.status_reason = reason.strip()
@@ -177,6 +211,10 @@ def edit_claim(target: Engine | Session, actor, claim_no: str, reason: str, *, c
                 setattr(contract, CONTRACT_FIELDS[name], value)
         if contract.ends_on <= contract.starts_on:
             raise OfficeError("claims.end_before_start")
+        if contract.terminated_on is not None and not contract.starts_on <= contract.terminated_on <= contract.ends_on:
+            raise OfficeError("claims.terminated_outside_term")
+        if contract.total <= 0:
+            raise OfficeError("claims.total_not_positive")
         contract.subsidy = min(contract.total, SUBSIDY_CAP)
         session.flush()
         reconcile(session, close_on=close_on)

@@ -3,7 +3,11 @@
 Which applications: those of the batch still before the committee (``eligible``) and
 those already decided (approved, rejected, waitlisted, listed, delisted) that had members
 assigned. Which sheets: only submitted ones count — a draft is the member's work in
-progress, so its member shows among the ``missing``. Each sheet's total is weighed by the
+progress, so its member shows among the ``missing``. A conflicted member's sheet never
+counts, whenever the conflict came to light (declared after the sheet was scored, or an
+affiliation changed since): it is neither a score nor missing, only listed in
+``BatchTally.conflicted`` (迴避) until staff remove the assignment
+(office_tui.reviewers.remove_conflicted_assignment). Each sheet's total is weighed by the
 batch's own rubric (``rubric_for``), whose pass line and outlier threshold the tally uses;
 the numbers themselves come from :func:`office_tui.tally.tally`.
 
@@ -20,6 +24,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Application, Assignment, Batch, Decision, OutlierResolution, Provider, Reviewer, Score
+from office_tui.conflicts import ConflictReason, conflict_map
 from office_tui.errors import OfficeError
 from office_tui.rubric import Rubric, rubric_for
 from office_tui.tally import METHODS, TallyRow, tally
@@ -53,10 +58,12 @@ class BatchTally:
     method: str
     rows: list[TallyRow]  # in rank order (office_tui.tally)
     info: dict[str, AppInfo]
-    reviewers: list[str]  # reviewer numbers seen (assigned or scored), sorted
+    reviewers: list[str]  # reviewer numbers seen (assigned or scored, conflicted pairs aside), sorted
     sheets: dict[str, dict[str, dict[str, float]]]  # application_no → reviewer_no → criterion → score
     comments: dict[tuple[str, str], str]  # (application_no, reviewer_no) → a submitted sheet's comment
     resolutions: dict[tuple[str, str], str]  # (application_no, reviewer_no) → how the committee settled it
+    # (application_no, reviewer_no) → why: assigned members who must not review it; never counted
+    conflicted: dict[tuple[str, str], ConflictReason] = field(default_factory=dict)
     _by_no: dict[str, TallyRow] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -102,7 +109,7 @@ def batch_tally(session: Session, batch_no: int, method: str = "mean") -> BatchT
         .where(in_scope)).all()
     sheets_q = connection.execute(
         select(Assignment.id, Assignment.application_id, Reviewer.reviewer_no, Assignment.sheet_status,
-               Assignment.comment)
+               Assignment.comment, Assignment.reviewer_id)
         .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
         .join(Application, Application.id == Assignment.application_id)
         .where(in_scope)).all()
@@ -119,6 +126,7 @@ def batch_tally(session: Session, batch_no: int, method: str = "mean") -> BatchT
 
     number_of = {app_id: app_no for app_id, app_no, *_ in apps}
     staffed = {app_id for _, app_id, *_ in sheets_q}
+    clashes = conflict_map(session, {row[5] for row in sheets_q}, staffed) if sheets_q else {}
     info = {app_no: AppInfo(app_no, solution, company, ubn, category, price, status, outcome)
             for app_id, app_no, solution, company, ubn, category, price, status, outcome in apps
             if status == BEFORE_COMMITTEE or app_id in staffed}
@@ -131,8 +139,13 @@ def batch_tally(session: Session, batch_no: int, method: str = "mean") -> BatchT
     sheets: dict[str, dict[str, dict[str, float]]] = {}
     comments: dict[tuple[str, str], str] = {}
     reviewers: set[str] = set()
-    for assignment_id, app_id, reviewer_no, status, comment in sheets_q:
+    conflicted: dict[tuple[str, str], ConflictReason] = {}
+    for assignment_id, app_id, reviewer_no, status, comment, reviewer_id in sheets_q:
         app_no = number_of[app_id]
+        clash = clashes.get((reviewer_id, app_id))
+        if clash is not None:
+            conflicted[(app_no, reviewer_no)] = clash
+            continue
         assigned[app_no].add(reviewer_no)
         reviewers.add(reviewer_no)
         if status != "submitted":
@@ -148,22 +161,26 @@ def batch_tally(session: Session, batch_no: int, method: str = "mean") -> BatchT
 
     rows = tally(totals, assigned, rubric.pass_line, rubric.outlier_threshold, method)
     resolutions = {(app_no, reviewer_no): note for app_no, reviewer_no, note in settled if app_no in info}
-    return BatchTally(batch, rubric, method, rows, info, sorted(reviewers), sheets, comments, resolutions)
+    return BatchTally(batch, rubric, method, rows, info, sorted(reviewers), sheets, comments, resolutions,
+                      dict(sorted(conflicted.items())))
 
 
 def submitted_totals(session: Session, application: Application, rubric: Rubric) -> dict[str, float]:
     """reviewer_no → total of each submitted sheet of one application (for one decision,
-    without tallying the whole batch)."""
-    found: dict[tuple[str, int], dict[str, float]] = {}
-    for reviewer_no, assignment_id, criterion, value in session.connection().execute(
-            select(Reviewer.reviewer_no, Assignment.id, Score.criterion, Score.value)
+    without tallying the whole batch); as in the tally, a conflicted member's sheet is
+    left out."""
+    found: dict[tuple[str, int], dict[str, float]] = {}  # (reviewer_no, reviewer id) → scores
+    for reviewer_no, reviewer_id, criterion, value in session.connection().execute(
+            select(Reviewer.reviewer_no, Assignment.reviewer_id, Score.criterion, Score.value)
             .join(Assignment, Assignment.id == Score.assignment_id)
             .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
             .where(Assignment.application_id == application.id, Assignment.sheet_status == "submitted")):
-        found.setdefault((reviewer_no, assignment_id), {})[criterion] = value
+        found.setdefault((reviewer_no, reviewer_id), {})[criterion] = value
+    members = {reviewer_id for _, reviewer_id in found}
+    barred = conflict_map(session, members, [application.id]) if members else {}
     totals = {}
-    for (reviewer_no, _), scores in found.items():
+    for (reviewer_no, reviewer_id), scores in found.items():
         total = rubric.total(scores)
-        if total is not None:
+        if total is not None and (reviewer_id, application.id) not in barred:
             totals[reviewer_no] = total
     return totals

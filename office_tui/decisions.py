@@ -29,6 +29,7 @@ from office_tui.committee import BatchTally, batch_tally, submitted_totals
 from office_tui.dates import format_date
 from office_tui.errors import OfficeError
 from office_tui.i18n import t
+from office_tui.reviewers import reviewer_no_matches
 from office_tui.rubric import rubric_for
 from office_tui.status import StatusError, check_move, move
 from office_tui.tally import outliers
@@ -73,6 +74,7 @@ def _staff_only(actor: Actor, key: str) -> None:
 
 
 def _application(session: Session, application_no: str) -> Application:
+    application_no = (application_no or "").strip()
     found = session.scalars(select(Application).where(Application.application_no == application_no)).first()
     if found is None:
         raise DecisionError("decide.no_such_application", application_no=application_no)
@@ -89,9 +91,10 @@ def resolve_outlier(session: Session, actor: Actor, application_no: str, reviewe
     if not note:
         raise DecisionError("outlier.note_required")
     application = _application(session, application_no)
-    reviewer = session.scalars(select(Reviewer).where(Reviewer.reviewer_no == reviewer_no)).first()
+    reviewer = session.scalars(select(Reviewer).where(reviewer_no_matches(reviewer_no))).first()
     if reviewer is None:
-        raise DecisionError("outlier.no_such_reviewer", reviewer=reviewer_no)
+        raise DecisionError("outlier.no_such_reviewer", reviewer=(reviewer_no or "").strip())
+    reviewer_no = reviewer.reviewer_no  # as stored: r3 and Ｒ３ name member R3
     if application.status not in OPEN_TO_DECISION:
         raise DecisionError("outlier.not_open", application=application_no, status=t(f"status.{application.status}"))
     rubric = rubric_for(session.get(Batch, application.batch_id))

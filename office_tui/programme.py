@@ -35,7 +35,11 @@ INDUSTRIES = ("零售業", "餐飲業", "休憩服務業", "生活服務業")
 #   approved 核定 — the subsidy is committed from the budget
 #   paid 已撥款 — disbursed
 #   clawed_back 已追回 — paid, then recovered (a renewal found after payment)
-CLAIM_STATUSES = ("filed", "incomplete", "rejected", "approved", "paid", "clawed_back")
+#   withdrawn 撤銷核定 — approved, then the approval withdrawn before payment for a reason
+#       no flag shows (nothing was paid, so nothing is recovered)
+CLAIM_STATUSES = ("filed", "incomplete", "rejected", "approved", "paid", "clawed_back", "withdrawn")
+# Staff decisions that ended a claim: they hold no budget and not the store's one subsidy.
+CLAIM_ENDED_STATUSES = ("clawed_back", "withdrawn")
 CLAIM_PENDING_STATUSES = ("filed", "incomplete")
 CLAIM_GRANTED_STATUSES = ("approved", "paid")
 # Statuses reconciliation may move between; the others are staff decisions it leaves be.

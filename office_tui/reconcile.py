@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from office_tui import audit
 from office_tui.errors import OfficeError
 from office_tui.programme import (
+    CLAIM_ENDED_STATUSES,
     CLAIM_FLAGS,
     CLAIM_GRANTED_STATUSES,
     CLAIM_OPEN_STATUSES,
@@ -147,24 +148,24 @@ SELECT store_id, id AS claim_id, contract_id FROM (
            ROW_NUMBER() OVER (PARTITION BY store_id
                               ORDER BY status IN ({_GRANTED}) DESC, filed_on, id) AS rank
     FROM rc_claim
-    WHERE status IN ({_GRANTED}) OR (status <> 'clawed_back' AND (mask & {_mask(_OWN_FATAL)}) = 0)
+    WHERE status IN ({_GRANTED}) OR (status NOT IN ({_quoted(CLAIM_ENDED_STATUSES)}) AND (mask & {_mask(_OWN_FATAL)}) = 0)
 ) WHERE rank = 1
 """
 
+# Each claim's flags with store_already_subsidised added, and the status they give; the
+# UPDATE below reads it as a subquery (no third temporary table to write).
 _RESULT = f"""
-CREATE TEMP TABLE rc_result AS
-WITH flagged AS (
-    SELECT r.id, r.subsidy, r.status,
-           r.mask | ((h.claim_id IS NOT NULL AND h.claim_id <> r.id) << {CLAIM_FLAGS.index("store_already_subsidised")})
-           AS mask
-    FROM rc_claim r LEFT JOIN rc_holder h ON h.store_id = r.store_id
-)
 SELECT id, subsidy, mask,
        CASE WHEN status NOT IN ({_quoted(CLAIM_OPEN_STATUSES)}) THEN status
             WHEN mask & {_mask(FATAL_FLAGS)} THEN 'rejected'
             WHEN mask THEN 'incomplete'
             ELSE 'filed' END AS status
-FROM flagged
+FROM (
+    SELECT r.id, r.subsidy, r.status,
+           r.mask | ((h.claim_id IS NOT NULL AND h.claim_id <> r.id) << {CLAIM_FLAGS.index("store_already_subsidised")})
+           AS mask
+    FROM rc_claim r LEFT JOIN rc_holder h ON h.store_id = r.store_id
+)
 """
 
 
@@ -176,9 +177,16 @@ def _flags_sql(mask: str) -> str:
 _UPDATE_CLAIMS = f"""
 UPDATE claim SET subsidy = x.subsidy, flags = x.flags, status = x.status,
        status_reason = CASE WHEN claim.status <> x.status THEN '' ELSE claim.status_reason END
-FROM (SELECT id, subsidy, status, {_flags_sql("mask")} AS flags FROM rc_result) x
+FROM (SELECT id, subsidy, status, {_flags_sql("mask")} AS flags FROM ({_RESULT})) x
 WHERE claim.id = x.id AND (claim.subsidy <> x.subsidy OR claim.flags <> x.flags OR claim.status <> x.status)
 """
+
+# The pass's counts: each flag over every claim (the own flags from rc_claim, the holder
+# rule from rc_holder), then the statuses as the UPDATE left them.
+_FLAG_COUNTS = ("SELECT count(*), " + ", ".join(f"coalesce(sum((mask & {_bit(c)}) > 0), 0)" for c in _OWN_FLAGS)
+                + " FROM rc_claim")
+_HELD_ELSEWHERE = ("SELECT count(*) FROM rc_claim r JOIN rc_holder h ON h.store_id = r.store_id"
+                   " WHERE h.claim_id <> r.id")
 
 # Two statements, so that the unique index never sees two subsidised contracts of a store.
 _RELEASE = """
@@ -188,7 +196,7 @@ WHERE subsidised AND store_id IN (SELECT store_id FROM rc_holder)
 """
 _HOLD = "UPDATE contract SET subsidised = 1 WHERE NOT subsidised AND id IN (SELECT contract_id FROM rc_holder)"
 
-_TEMP_TABLES = ("rc_claim", "rc_holder", "rc_result")
+_TEMP_TABLES = ("rc_claim", "rc_holder")
 
 
 @dataclass(frozen=True)
@@ -226,14 +234,12 @@ def reconcile(target: Engine | Session, actor=None, *, close_on: date | None = N
             connection.execute(text(_CHECKS), params)
             connection.execute(text(_HOLDERS))
             connection.exec_driver_sql("CREATE INDEX temp.rc_holder_store ON rc_holder (store_id)")
-            connection.execute(text(_RESULT))
             changed = connection.execute(text(_UPDATE_CLAIMS)).rowcount
             moved = connection.execute(text(_RELEASE)).rowcount + connection.execute(text(_HOLD)).rowcount
-            claims = connection.exec_driver_sql("SELECT count(*) FROM rc_result").scalar() or 0
-            by_status = dict(connection.exec_driver_sql(
-                "SELECT status, count(*) FROM rc_result GROUP BY status").all())
-            sums = ", ".join(f"coalesce(sum((mask & {_bit(c)}) > 0), 0)" for c in CLAIM_FLAGS)
-            counts = connection.exec_driver_sql(f"SELECT {sums} FROM rc_result").one()
+            claims, *own = connection.exec_driver_sql(_FLAG_COUNTS).one()
+            flag_counts = dict(zip(_OWN_FLAGS, own))
+            flag_counts["store_already_subsidised"] = connection.exec_driver_sql(_HELD_ELSEWHERE).scalar() or 0
+            by_status = dict(connection.exec_driver_sql("SELECT status, count(*) FROM claim GROUP BY status").all())
         finally:
             for name in _TEMP_TABLES:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
@@ -244,7 +250,7 @@ def reconcile(target: Engine | Session, actor=None, *, close_on: date | None = N
     return ReconcileSummary(
         claims=claims, changed=changed, contracts_moved=moved,
         by_status={code: by_status.get(code, 0) for code in CLAIM_STATUSES if by_status.get(code)},
-        by_flag={code: n for code, n in zip(CLAIM_FLAGS, counts) if n},
+        by_flag={code: flag_counts[code] for code in CLAIM_FLAGS if flag_counts[code]},
         seconds=time.perf_counter() - started)
 
 

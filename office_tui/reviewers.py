@@ -9,15 +9,16 @@ affiliation (服務單位) whenever asked. Functions that write take a session o
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import Application, Assignment, Conflict, Provider, Reviewer
+from models import Application, Assignment, Conflict, OutlierResolution, Provider, Reviewer, Score
 from office_tui.actor import Actor
-from office_tui.conflicts import conflict_map
+from office_tui.conflicts import ConflictReason, conflict_map
 from office_tui.errors import OfficeError
 from office_tui.i18n import t
 from office_tui.ubn import is_valid_ubn, normalize_ubn
@@ -65,12 +66,23 @@ def require_staff(actor: Actor | None) -> None:
         raise OfficeError("roster.staff_only")
 
 
+def normalise_reviewer_no(value: object) -> str:
+    """A member number as the office stores it: NFKC (full-width 「Ｒ０１」 → R01),
+    without surrounding spaces, upper-cased (r01 → R01). The one rule for every number
+    that comes in: typed in the shell or a screen, or read from an import."""
+    return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip().upper()
+
+
+def reviewer_no_matches(reviewer_no: str):
+    """A WHERE clause finding the member ``reviewer_no`` (normalised) names. Stored
+    numbers are compared upper-cased too, should one ever have been stored otherwise."""
+    return func.upper(Reviewer.reviewer_no) == normalise_reviewer_no(reviewer_no)
+
+
 def find_reviewer(session: Session, reviewer_no: str) -> Reviewer:
-    number = (reviewer_no or "").strip()
-    # Imports store numbers upper-cased; typed ones (r01) find them too.
-    reviewer = session.exec(select(Reviewer).where(func.upper(Reviewer.reviewer_no) == number.upper())).first()
+    reviewer = session.exec(select(Reviewer).where(reviewer_no_matches(reviewer_no))).first()
     if reviewer is None:
-        raise OfficeError("reviewer.not_found", reviewer=number)
+        raise OfficeError("reviewer.not_found", reviewer=(reviewer_no or "").strip())
     return reviewer
 
 
@@ -144,8 +156,9 @@ def conflicts_of(session: Session, reviewer_no: str) -> list[ConflictLine]:
 
 def add_conflict(session: Session, actor: Actor | None, reviewer_no: str, ubn: str, note: str = "") -> Conflict:
     """Declare that the member must not review ``ubn`` (idempotent; a new note replaces
-    the old one). Assignments already made to that company stay: see
-    :func:`conflicted_assignments`, which names them."""
+    the old one). Assignments already made to that company stay, but their sheets no
+    longer count (office_tui.committee): :func:`conflict_warnings` names them with the
+    command that removes them (:func:`remove_conflicted_assignment`)."""
     require_staff(actor)
     reviewer = find_reviewer(session, reviewer_no)
     number = parse_conflict_ubn(ubn)
@@ -189,19 +202,116 @@ def set_active(session: Session, actor: Actor | None, reviewer_no: str, active: 
     return reviewer
 
 
-def conflicted_assignments(session: Session, reviewer_no: str | None = None) -> list[tuple[str, str, str]]:
+def conflicted_assignments(session: Session, reviewer_no: str | None = None,
+                           reviewer_ids: list[int] | None = None) -> list[tuple[str, str, str]]:
     """(application_no, reviewer_no, reason) for every assignment that is now a conflict
-    (declared or found after the member was assigned), in that order."""
-    members = None
+    (declared or found after the member was assigned), in that order: of the member
+    ``reviewer_no``, of the members ``reviewer_ids``, or of everyone."""
+    members = reviewer_ids
     if reviewer_no is not None:
         members = [find_reviewer(session, reviewer_no).id]
+    if members is not None and not members:
+        return []
     pairs = conflict_map(session, members)
     if not pairs:
         return []
-    rows = session.exec(select(Assignment.reviewer_id, Assignment.application_id, Reviewer.reviewer_no,
-                               Application.application_no)
-                        .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
-                        .join(Application, Application.id == Assignment.application_id)).all()
+    query = (select(Assignment.reviewer_id, Assignment.application_id, Reviewer.reviewer_no,
+                    Application.application_no)
+             .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
+             .join(Application, Application.id == Assignment.application_id))
+    if members is not None:
+        query = query.where(Assignment.reviewer_id.in_(members))
     found = [(app_no, rev_no, pairs[(rid, aid)].describe(rev_no, app_no))
-             for rid, aid, rev_no, app_no in rows if (rid, aid) in pairs]
+             for rid, aid, rev_no, app_no in session.exec(query).all() if (rid, aid) in pairs]
     return sorted(found)
+
+
+def conflict_warnings(session: Session, reviewer_no: str | None = None,
+                      reviewer_ids: list[int] | None = None) -> list[str]:
+    """One warning, in the interface language, for each assignment that is now a conflict
+    of interest (as :func:`conflicted_assignments` selects them): the reason, that the
+    sheet no longer counts, and the command that removes the assignment."""
+    return [t("roster.already_assigned", application=app_no, reviewer=rev_no, why=why)
+            for app_no, rev_no, why in conflicted_assignments(session, reviewer_no, reviewer_ids)]
+
+
+# -- taking a conflicted member off an application -----------------------------------
+
+
+@dataclass(frozen=True)
+class RemovedAssignment:
+    """What :func:`remove_conflicted_assignment` deleted."""
+
+    application_no: str
+    reviewer_no: str
+    sheet_status: str  # the sheet's state when it was removed
+    scores: int  # score rows deleted with it
+    reason: str  # the conflict, in the interface language
+
+
+def _application(session: Session, application_no: str) -> Application:
+    number = (application_no or "").strip()
+    app = session.exec(select(Application).where(Application.application_no == number)).first()
+    if app is None:
+        raise OfficeError("assign.no_such_application", application=number)
+    return app
+
+
+def pair_conflict(session: Session, application_no: str, reviewer_no: str
+                  ) -> tuple[Application, Reviewer, ConflictReason | None]:
+    """The application, the member and the reason they must not meet (None if they may)."""
+    app = _application(session, application_no)
+    reviewer = find_reviewer(session, reviewer_no)
+    return app, reviewer, conflict_map(session, [reviewer.id], [app.id]).get((reviewer.id, app.id))
+
+
+def remove_conflicted_assignment(session: Session, actor: Actor | None, application_no: str,
+                                 reviewer_no: str) -> RemovedAssignment | None:
+    """Take a member off an application they must not review, whatever state the sheet
+    is in: a conflicted member's sheet never counts (office_tui.committee leaves it out),
+    so its scores, submitted or not, are deleted with it, and so is any outlier
+    resolution of the pair. Each deleted row is audited, with the conflict as the reason.
+    Returns None, changing nothing, when the pair is not conflicted: then an assignment
+    with scores stays (office_tui.assignment.unassign refuses it)."""
+    require_staff(actor)
+    app, reviewer, conflict = pair_conflict(session, application_no, reviewer_no)
+    if conflict is None:
+        return None
+    assignment = session.exec(select(Assignment).where(Assignment.application_id == app.id,
+                                                       Assignment.reviewer_id == reviewer.id)).first()
+    if assignment is None:
+        raise OfficeError("assign.not_assigned", application=app.application_no, reviewer=reviewer.reviewer_no)
+    from office_tui import audit
+
+    why = conflict.describe(reviewer.reviewer_no, app.application_no)
+    saved = session.info.get(audit._INFO_KEY)
+    audit.set_reason(session, t("assign.conflict_removal_reason", application=app.application_no,
+                                reviewer=reviewer.reviewer_no, why=why))
+    try:
+        scores = session.exec(select(Score).where(Score.assignment_id == assignment.id)).all()
+        for score in scores:
+            session.delete(score)
+        for resolution in session.exec(select(OutlierResolution).where(
+                OutlierResolution.application_id == app.id, OutlierResolution.reviewer_id == reviewer.id)).all():
+            session.delete(resolution)
+        session.flush()
+        status = assignment.sheet_status
+        session.delete(assignment)
+        session.flush()
+    finally:
+        if saved is not None:
+            session.info[audit._INFO_KEY] = saved
+    return RemovedAssignment(app.application_no, reviewer.reviewer_no, status, len(scores), why)
+
+
+def remove_assignment(session: Session, actor: Actor | None, application_no: str,
+                      reviewer_no: str) -> RemovedAssignment | None:
+    """Take the member off the application: a conflicted pair always
+    (:func:`remove_conflicted_assignment`, which says what it deleted), any other pair only
+    while its sheet is untouched (office_tui.assignment.unassign; returns None)."""
+    removed = remove_conflicted_assignment(session, actor, application_no, reviewer_no)
+    if removed is None:
+        from office_tui.assignment import unassign  # assignment imports this module
+
+        unassign(session, actor, application_no, reviewer_no)
+    return removed

@@ -18,12 +18,15 @@ from datetime import datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from models import Application, Assignment, Batch, Provider, Reviewer, Score
+from models import Application, Assignment, Batch, OutlierResolution, Provider, Reviewer, Score
 from office_tui.actor import Actor
 from office_tui.clock import now_utc
+from office_tui.committee import DECIDED
 from office_tui.conflicts import check_no_conflict
 from office_tui.errors import OfficeError
-from office_tui.rubric import Rubric, rubric_for
+from office_tui.i18n import t
+from office_tui.reviewers import reviewer_no_matches
+from office_tui.rubric import Rubric, RubricError, rubric_for
 
 SHEET_STATUSES = ("assigned", "draft", "submitted")
 
@@ -81,14 +84,43 @@ def scores_of(session: Session, assignment_id: int) -> dict[str, float]:
     return dict(session.exec(select(Score.criterion, Score.value).where(Score.assignment_id == assignment_id)).all())
 
 
+def plain_number(value: float) -> str:
+    """A score as people write it: 101, not 101.0; 100.5 stays 100.5."""
+    value = float(value)
+    return f"{value:.0f}" if value.is_integer() else repr(value)
+
+
+def check_score(rubric: Rubric, code: str, value: float) -> None:
+    """``rubric.check``, its out-of-range refusal showing whole numbers without ".0"."""
+    try:
+        rubric.check(code, value)
+    except RubricError as error:
+        if error.key != "rubric.out_of_range":
+            raise
+        raise RubricError(error.key, **{**error.params, "value": plain_number(error.params["value"]),
+                                        "max": plain_number(error.params["max"])}) from None
+
+
 def write_scores(session: Session, assignment: Assignment, rubric: Rubric, scores: dict[str, float],
                  comment: str | None = None) -> None:
     """Replace the sheet's scores (range-checked against ``rubric``) and its comment; the
-    sheet becomes a draft. Refused on a submitted sheet."""
+    sheet becomes a draft. Refused on a submitted sheet.
+
+    When this changes the total of a sheet that had one (a submitted sheet reopened and
+    re-scored), the committee's resolution of this member's outlying score for the
+    application is withdrawn (deleted, so audited): it settled a score that is no longer
+    there, and the outlier, if it still is one, must be discussed again."""
     if assignment.sheet_status == "submitted":
         raise SheetError("sheet.locked")
     for code, value in scores.items():
-        rubric.check(code, value)
+        check_score(rubric, code, value)
+    before = rubric.total(scores_of(session, assignment.id))
+    after = rubric.total(scores)
+    if before is not None and (after is None or abs(after - before) > 1e-9):
+        for resolution in session.exec(select(OutlierResolution).where(
+                OutlierResolution.application_id == assignment.application_id,
+                OutlierResolution.reviewer_id == assignment.reviewer_id)).all():
+            session.delete(resolution)
     session.exec(delete(Score).where(Score.assignment_id == assignment.id))
     for code, value in scores.items():
         session.add(Score(assignment_id=assignment.id, criterion=code, value=float(value)))
@@ -184,7 +216,9 @@ def save_sheet(session: Session, actor: Actor, assignment_id: int, scores: dict[
 
 
 def reopen_sheet(session: Session, actor: Actor, assignment_id: int, reason: str) -> None:
-    """Staff unlock a submitted sheet; the reason goes to the audit log with the change."""
+    """Staff unlock a submitted sheet; the reason goes to the audit log with the change.
+    Only while the application is before the committee (``eligible``): once it is
+    decided, its sheets are the record the decision was taken on."""
     if actor.role not in ("staff", "admin"):
         raise SheetError("sheet.reopen_staff_only")
     if not reason.strip():
@@ -192,6 +226,12 @@ def reopen_sheet(session: Session, actor: Actor, assignment_id: int, reason: str
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise SheetError("sheet.not_found", id=assignment_id)
+    application = session.get(Application, assignment.application_id)
+    if application.status in DECIDED:
+        raise SheetError("sheet.reopen_decided", application=application.application_no,
+                         status=t(f"status.{application.status}"))
+    if application.status != "eligible":
+        raise SheetError("sheet.not_before_committee", application=application.application_no)
     if assignment.sheet_status != "submitted":
         raise SheetError("sheet.not_submitted")
     assignment.sheet_status = "draft"
@@ -201,12 +241,15 @@ def reopen_sheet(session: Session, actor: Actor, assignment_id: int, reason: str
 
 
 def find_assignment(session: Session, application_no: str, reviewer_no: str) -> Assignment:
+    """The sheet of member ``reviewer_no`` (r01, Ｒ０１ and R01 are one member) for
+    ``application_no``."""
+    application_no = (application_no or "").strip()
     found = session.exec(
         select(Assignment).join(Application, Application.id == Assignment.application_id)
         .join(Reviewer, Reviewer.id == Assignment.reviewer_id)
-        .where(Application.application_no == application_no, Reviewer.reviewer_no == reviewer_no)).first()
+        .where(Application.application_no == application_no, reviewer_no_matches(reviewer_no))).first()
     if found is None:
-        raise SheetError("sheet.no_assignment", application=application_no, reviewer=reviewer_no)
+        raise SheetError("sheet.no_assignment", application=application_no, reviewer=(reviewer_no or "").strip())
     return found
 
 

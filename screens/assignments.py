@@ -169,7 +169,9 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         self.app.push_screen(ChoiceScreen(t("panel.add_title", application_no=row.application_no), options), chosen)
 
     def action_remove(self) -> None:
-        from office_tui.assignment import unassign
+        """Take a member off the application: while the sheet is untouched, or at any time
+        when the pair is conflicted (the sheet and its scores go too; audited, and said)."""
+        from office_tui.reviewers import remove_assignment
         from screens.forms import ChoiceScreen
 
         row = self.current
@@ -179,8 +181,16 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         def chosen(reviewer_no: str | None) -> None:
             if reviewer_no:
                 message = t("panel.removed", application_no=row.application_no, reviewer=reviewer_no)
-                self._run(lambda s: unassign(s, self.app.actor, row.application_no, reviewer_no) or message,
-                          message)
+
+                def remove(session) -> str:
+                    removed = remove_assignment(session, self.app.actor, row.application_no, reviewer_no)
+                    if removed is None:
+                        return message
+                    return t("assign.removed_conflicted", application=removed.application_no,
+                             reviewer=removed.reviewer_no, status=t(f"sheet.status_{removed.sheet_status}"),
+                             n=removed.scores, why=removed.reason)
+
+                self._run(remove, message)
 
         options = [(f"{number} {name}（{t(f'sheet.status_{status}')}）", number) for number, name, status in row.members]
         self.app.push_screen(ChoiceScreen(t("panel.remove_title", application_no=row.application_no), options),

@@ -158,8 +158,10 @@ class ClaimsScreen(TranslatedBindings, Screen):
             return
         if self.detail is not None and self.detail.id == row[0]:
             return
-        claim_id, style = row[0], self.app.settings.date_style
-        jobs.load(self, lambda s: claim_detail(s, claim_id, style), self._show_detail, "claims-detail")
+        claim_id, style, total, close_on = row[0], self.app.settings.date_style, self.app.settings.budget_total, \
+            self.close_on
+        jobs.load(self, lambda s: claim_detail(s, claim_id, style, budget_total=total, close_on=close_on),
+                  self._show_detail, "claims-detail")
 
     def _show_detail(self, detail: ClaimDetail | None) -> None:
         row = self.table.current()
@@ -322,8 +324,10 @@ class ClaimsScreen(TranslatedBindings, Screen):
                                         self._day(office_today())), given)
 
     def action_claw_back(self) -> None:
+        """Ask why (a renewal found out — 續購 — or another reason), then for the reason
+        in words; a renewal marks the contract an existing customer's."""
         from office_tui.claims import claw_back
-        from screens.forms import ReasonScreen
+        from screens.forms import ChoiceScreen, ReasonScreen
 
         if not self._may_act():
             return
@@ -331,19 +335,27 @@ class ClaimsScreen(TranslatedBindings, Screen):
         if detail is None:
             return
 
-        def given(reason: str | None) -> None:
-            if not reason:
+        def cause(kind: str | None) -> None:
+            if kind is None:
                 return
 
-            def job() -> str:
-                claim = claw_back(self.app.office.engine, self.app.actor, detail.claim_no, reason,
-                                  close_on=self.close_on)
-                return t("claims.clawed_back", claim_no=claim.claim_no, status=t(f"claim.{claim.status}"))
+            def given(reason: str | None) -> None:
+                if not reason:
+                    return
 
-            self._run(job)
+                def job() -> str:
+                    claim = claw_back(self.app.office.engine, self.app.actor, detail.claim_no, reason,
+                                      renewal=kind == "renewal", close_on=self.close_on)
+                    return t("claims.clawed_back", claim_no=claim.claim_no, status=t(f"claim.{claim.status}"))
 
-        self.app.push_screen(ReasonScreen(t("claimsui.claw_back_title", claim_no=detail.claim_no,
-                                            amount=money(detail.approved_amount or 0))), given)
+                self._run(job)
+
+            self.app.push_screen(ReasonScreen(t("claimsui.claw_back_title", claim_no=detail.claim_no,
+                                                amount=money(detail.approved_amount or 0))), given)
+
+        self.app.push_screen(ChoiceScreen(t("claimsui.claw_back_cause", claim_no=detail.claim_no),
+                                          [(t("claimsui.claw_back_renewal"), "renewal"),
+                                           (t(f"claimsui.claw_back_other_{detail.status}"), "other")]), cause)
 
     def action_new_claim(self) -> None:
         from screens.claim_form import ClaimFormScreen

@@ -3,6 +3,8 @@ and the database side (by hand, automatic top-ups, refusals with their reasons).
 
 from __future__ import annotations
 
+import random
+import time
 from collections import Counter
 from datetime import date, datetime, timezone
 
@@ -162,6 +164,265 @@ def test_default_cap_and_bad_parameters():
         plan_assignments(apps, [], k=2, cap=0)
 
 
+# -- the plan is optimal: against an independent max-flow and min-cost flow --------
+
+
+def _edges(apps, members, k, cap):
+    """The unit edges of the problem as (application_no, reviewer_no) pairs, free seats
+    per application and free sheets per member."""
+    active = [m for m in members if m.active]
+    pairs_ = [(a.application_no, m.reviewer_no) for a in apps for m in active
+              if m.reviewer_no not in a.assigned | a.conflicted]
+    seats = {a.application_no: max(0, k - len(a.assigned - a.conflicted)) for a in apps}
+    sheets = {m.reviewer_no: max(0, cap - m.load) for m in active}
+    return pairs_, seats, sheets
+
+
+def _max_flow(apps, members, k, cap) -> int:
+    """Plain augmenting paths (depth first) on the application–member graph."""
+    pairs_, seats, sheets = _edges(apps, members, k, cap)
+    taken: set[tuple[str, str]] = set()
+
+    def augment(app, seen) -> bool:
+        for a, r in pairs_:
+            if a != app or (a, r) in taken or r in seen:
+                continue
+            seen.add(r)
+            if sheets[r] > 0:
+                sheets[r] -= 1
+                taken.add((a, r))
+                return True
+            for a2, r2 in sorted(taken):
+                if r2 == r and augment(a2, seen):
+                    taken.discard((a2, r))
+                    taken.add((a, r))
+                    return True
+        return False
+
+    flow = 0
+    for app in sorted(seats):
+        for _ in range(seats[app]):
+            if not augment(app, set()):
+                break
+            flow += 1
+    return flow
+
+
+def _objective(apps, members, created):
+    """What the plan minimises, in order: Σ over applications of the seat numbers it
+    filled (spread), Σ over members of the sheet numbers they took (balance), members
+    without the expertise."""
+    app_of = {a.application_no: a for a in apps}
+    member_of = {m.reviewer_no: m for m in members}
+    per_app = Counter(a for a, _ in created)
+    per_member = Counter(r for _, r in created)
+    spread = sum(sum(range(len(app_of[a].assigned - app_of[a].conflicted) + 1,
+                           len(app_of[a].assigned - app_of[a].conflicted) + n + 1)) for a, n in per_app.items())
+    balance = sum(sum(range(member_of[r].load + 1, member_of[r].load + n + 1)) for r, n in per_member.items())
+    misses = sum(1 for a, r in created if not expertise_matches(member_of[r].expertise, app_of[a].category))
+    return len(created), spread, balance, misses
+
+
+def _min_cost_flow(apps, members, k, cap):
+    """Textbook successive shortest paths with Bellman-Ford on the full graph, costs as
+    tuples compared lexicographically (spread, balance, expertise): no weights, no
+    potentials, nothing shared with the module's solver."""
+    pairs_, seats, sheets = _edges(apps, members, k, cap)
+    app_of = {a.application_no: a for a in apps}
+    member_of = {m.reviewer_no: m for m in members}
+    graph: list[list] = []  # [tail, head, capacity, cost]
+
+    def edge(u, v, cost):
+        graph.append([u, v, 1, cost])
+        graph.append([v, u, 0, tuple(-c for c in cost)])
+
+    for a, free in seats.items():
+        base = len(app_of[a].assigned - app_of[a].conflicted)
+        for s in range(base + 1, base + free + 1):
+            edge("S", ("a", a), (s, 0, 0))
+    for a, r in pairs_:
+        edge(("a", a), ("r", r), (0, 0, 0 if expertise_matches(member_of[r].expertise, app_of[a].category) else 1))
+    for r, free in sheets.items():
+        for t in range(member_of[r].load + 1, member_of[r].load + free + 1):
+            edge(("r", r), "T", (0, t, 0))
+    zero = (0, 0, 0)
+    total = [0, 0, 0, 0]
+    while True:
+        dist, back = {"S": zero}, {}
+        for _ in range(len(seats) + len(sheets) + 2):
+            changed = False
+            for n, (u, v, capacity, cost) in enumerate(graph):
+                if capacity and u in dist:
+                    d = tuple(x + y for x, y in zip(dist[u], cost))
+                    if v not in dist or d < dist[v]:
+                        dist[v], back[v], changed = d, n, True
+            if not changed:
+                break
+        if "T" not in dist:
+            return tuple(total)
+        v = "T"
+        while v != "S":
+            n = back[v]
+            graph[n][2] -= 1
+            graph[n ^ 1][2] += 1
+            v = graph[n][0]
+        total[0] += 1
+        for i in range(3):
+            total[i + 1] += dist["T"][i]
+
+
+def _random_case(rnd: random.Random):
+    n_apps, n_members = rnd.randint(1, 5), rnd.randint(1, 8)
+    k = rnd.randint(1, 5)
+    categories = ("pos", "crm", "hr")
+    members = [f"R{j:02d}" for j in range(1, n_members + 1)]
+    load = Counter()
+    apps = []
+    for i in range(n_apps):
+        conflicted = frozenset(r for r in members if rnd.random() < 0.25)
+        assigned = frozenset(r for r in members if rnd.random() < 0.15)  # some now in conflict
+        load.update(assigned)
+        apps.append(PlanApplication(f"A{i:02d}", rnd.choice(categories), assigned, conflicted))
+    expertise = ("", "POS", "客戶關係管理", "HR、POS")
+    plan_members = [PlanMember(r, rnd.choice(expertise), load[r] + rnd.randint(0, 1), active=rnd.random() < 0.9)
+                    for r in members]
+    cap = rnd.choice((None, None, 1, 2, 3))
+    return apps, plan_members, k, cap
+
+
+def _check_plan(apps, members, k, plan):
+    """Never a conflict, a pair twice, an inactive member, a member above the cap, an
+    application above K; every shortfall explained by exactly the members not on it."""
+    member_of = {m.reviewer_no: m for m in members}
+    active = [m.reviewer_no for m in members if m.active]
+    assert len(set(plan.created)) == len(plan.created)
+    added = Counter(r for _, r in plan.created)
+    for app in apps:
+        new = {r for a, r in plan.created if a == app.application_no}
+        assert not new & (app.conflicted | app.assigned)
+        assert all(member_of[r].active for r in new)
+        on = (app.assigned - app.conflicted) | new
+        assert len(on) <= max(k, len(app.assigned - app.conflicted))
+        short = [s for s in plan.shortfalls if s.application_no == app.application_no]
+        assert bool(short) == (len(on) < k)
+        if short:
+            [s] = short
+            assert s.staffed == len(on)
+            # Maximal: every active member not on it is in conflict or at the cap.
+            assert len(on & set(active)) + len(s.conflicted) + s.at_cap == len(active), s
+    for r, n in added.items():
+        assert plan.loads[r] == member_of[r].load + n <= plan.cap
+
+
+def test_the_audit_case_gets_all_twenty():
+    conflicts = {"A00": {"R04", "R05", "R07"}, "A01": {"R08"}, "A02": {"R02", "R03", "R05"}, "A03": {"R08"}}
+    apps = [PlanApplication(a, "pos", conflicted=frozenset(c)) for a, c in conflicts.items()]
+    members = [PlanMember(f"R{n:02d}") for n in range(1, 11)]
+    plan = plan_assignments(apps, members)
+    assert plan.cap == 2 and len(plan.created) == 20 and plan.shortfalls == []
+    assert set(plan.loads.values()) == {2}
+    _check_plan(apps, members, 5, plan)
+
+
+def test_random_cases_reach_the_max_flow_and_the_least_cost():
+    rnd = random.Random(20260520)
+    for case in range(300):
+        apps, members, k, cap = _random_case(rnd)
+        plan = plan_assignments(apps, members, k=k, cap=cap)
+        _check_plan(apps, members, k, plan)
+        assert len(plan.created) == _max_flow(apps, members, k, plan.cap), case
+        assert _objective(apps, members, plan.created) == _min_cost_flow(apps, members, k, plan.cap), case
+
+
+def test_a_tight_cap_spreads_the_shortage():
+    apps = [PlanApplication(f"A{n:02d}", "pos") for n in range(1, 4)]
+    plan = plan_assignments(apps, [PlanMember(f"R{n:02d}") for n in range(1, 6)], k=5, cap=2)
+    staffed = Counter(a for a, _ in plan.created)
+    assert [staffed[a.application_no] for a in apps] == [4, 3, 3]  # not 5, 5, 0; ties to the earlier one
+    set_language("en")
+    assert {s.application_no: s.reason() for s in plan.shortfalls} == {
+        "A01": "only 4 of 5 members: 1 available members have reached the load cap of 2",
+        "A02": "only 3 of 5 members: 2 available members have reached the load cap of 2",
+        "A03": "only 3 of 5 members: 2 available members have reached the load cap of 2"}
+    # The audit's shape with a cap of 1: 10 seats for 4 × 5.
+    apps = [PlanApplication(f"A{n:02d}", "pos") for n in range(4)]
+    plan = plan_assignments(apps, [PlanMember(f"R{n:02d}") for n in range(1, 11)], k=5, cap=1)
+    assert sorted(Counter(a for a, _ in plan.created).values()) == [2, 2, 3, 3]
+
+
+def test_a_shortage_from_conflicts_is_not_blamed_on_the_cap():
+    # A01: only R04 and R05 may review it; everyone else has room to spare.
+    apps = [PlanApplication("A01", "pos", conflicted=frozenset({"R01", "R02", "R03"})),
+            PlanApplication("A02", "pos")]
+    members = [PlanMember(f"R{n:02d}") for n in range(1, 6)]
+    plan = plan_assignments(apps, members, k=3, cap=3)
+    [short] = plan.shortfalls
+    assert (short.application_no, short.staffed, short.at_cap) == ("A01", 2, 0)
+    set_language("en")
+    assert short.reason() == "only 2 of 3 members: 3 members have a conflict of interest (R01、R02、R03)"
+
+
+def test_the_plan_does_not_depend_on_the_order_of_the_arguments():
+    rnd = random.Random(7)
+    for _ in range(30):
+        apps, members, k, cap = _random_case(rnd)
+        plan = plan_assignments(apps, members, k=k, cap=cap)
+        assert plan_assignments(apps, members, k=k, cap=cap) == plan
+        shuffled_apps, shuffled_members = apps[:], members[:]
+        rnd.shuffle(shuffled_apps)
+        rnd.shuffle(shuffled_members)
+        assert plan_assignments(shuffled_apps, shuffled_members, k=k, cap=cap) == plan
+
+
+def test_loads_are_balanced_around_conflicts_and_earlier_loads():
+    # Every application has a conflict, yet all four members end with 3.
+    apps = [PlanApplication(f"A{n:02d}", "pos", conflicted=frozenset({f"R{n % 4 + 1:02d}"})) for n in range(1, 7)]
+    plan = plan_assignments(apps, [PlanMember(f"R{n:02d}") for n in range(1, 5)], k=2)
+    assert set(plan.loads.values()) == {3} and plan.shortfalls == []
+    # A member who already has four sheets gets no more until the others catch up.
+    members = [PlanMember("R01", load=4), PlanMember("R02"), PlanMember("R03")]
+    plan = plan_assignments([PlanApplication(f"A{n:02d}", "pos") for n in range(4)], members, k=2, cap=10)
+    assert plan.loads == {"R01": 4, "R02": 4, "R03": 4}
+
+
+def test_expertise_decides_who_goes_where_when_loads_allow():
+    apps = [PlanApplication("A01", "pos"), PlanApplication("A02", "crm"), PlanApplication("A03", "pos"),
+            PlanApplication("A04", "crm")]
+    members = [PlanMember("R01", "POS"), PlanMember("R02", "客戶關係管理"), PlanMember("R03", "雲端收銀"),
+               PlanMember("R04", "CRM")]
+    plan = plan_assignments(apps, members, k=2)
+    assert plan.created == [("A01", "R01"), ("A01", "R03"), ("A02", "R02"), ("A02", "R04"),
+                            ("A03", "R01"), ("A03", "R03"), ("A04", "R02"), ("A04", "R04")]
+
+
+def test_a_sheet_now_in_conflict_does_not_count_towards_k():
+    # R01 was put on A01, then declared a conflict with it: A01 still needs two others.
+    apps = [PlanApplication("A01", "pos", assigned=frozenset({"R01", "R02"}), conflicted=frozenset({"R01"}))]
+    members = [PlanMember("R01", load=1), PlanMember("R02", load=1), PlanMember("R03")]
+    plan = plan_assignments(apps, members, k=2)
+    assert plan.created == [("A01", "R03")] and plan.shortfalls == []
+    plan = plan_assignments(apps, members[:2], k=2)
+    [short] = plan.shortfalls
+    assert (short.staffed, short.conflicted) == (1, ("R01",))
+    set_language("en")
+    assert short.reason() == "only 1 of 2 members: 1 members have a conflict of interest (R01)"
+    assert default_cap(apps, members, 2) == 1  # ⌈(2 + the conflicted sheet) / 3⌉
+
+
+def test_a_thousand_applications_and_twenty_five_members_in_good_time():
+    rnd = random.Random(3)
+    categories = ("pos", "crm", "hr", "inventory")
+    members = [PlanMember(f"R{j:02d}", rnd.choice(categories)) for j in range(25)]
+    apps = [PlanApplication(f"A{i:04d}", rnd.choice(categories),
+                            conflicted=frozenset(m.reviewer_no for m in members if rnd.random() < 0.1))
+            for i in range(1000)]
+    started = time.perf_counter()
+    plan = plan_assignments(apps, members, k=5)
+    elapsed = time.perf_counter() - started
+    assert len(plan.created) == 5000 and set(plan.loads.values()) == {200}
+    assert elapsed < 15, elapsed  # about 0.5 s; a plan that scans every application per seat takes minutes
+
+
 # -- on a real database --------------------------------------------------------------
 
 
@@ -278,3 +539,16 @@ def test_auto_assign_on_the_demo_staffs_or_explains_and_never_pairs_a_conflict(d
     on = Counter(a for _, a in made)
     for app_id, number in eligible:
         assert on[app_id] >= 6 or unstaffed[number] == on[app_id]
+
+
+def test_auto_assign_replaces_a_member_found_in_conflict_after_assignment(engine):
+    ubns = build_office(engine, apps=1, members=3)
+    with write_session(engine, STAFF, "assign") as session:
+        assign(session, STAFF, "A01", "R01")
+        assign(session, STAFF, "A01", "R02")
+        r1 = session.exec(select(Reviewer).where(Reviewer.reviewer_no == "R01")).one()
+        session.add(Conflict(reviewer_id=r1.id, ubn=ubns["A01"], note="後來才申報"))
+    with write_session(engine, STAFF, "auto") as session:
+        plan = auto_assign(session, STAFF, 1, k=2)
+    assert plan.created == [("A01", "R03")] and plan.unstaffed == []
+    assert plan.loads == {"R01": 1, "R02": 1, "R03": 1}  # R01's sheet stays until staff remove it

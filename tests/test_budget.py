@@ -43,14 +43,16 @@ def test_approvals_go_in_filing_order_and_the_first_uncovered_claim_waits(world)
     result = approve_clean(world.engine, STAFF, budget_total=50_000, today=date(2026, 11, 20))
     assert (result.approved, result.amount, result.waiting, result.remaining) == (["A", "B"], 48_000, ["C"], 2_000)
     assert _status(world.engine, "A")[:2] == ("approved", 24_000)
-    status, amount, reason = _status(world.engine, "C")
-    assert (status, amount) == ("filed", None)
-    assert reason == "剩餘補助金額 NT$2,000 不足支應本案 NT$24,000（依送件順序核定），待預算"
+    status, amount, stored = _status(world.engine, "C")
+    assert (status, amount, stored) == ("filed", None, "")  # the reason is worked out when shown, never stale
     assert _status(world.engine, "FLAGGED")[0] == "incomplete"
     figures = budget(world.engine, 50_000)
     assert (figures.committed, figures.paid, figures.remaining, figures.waiting) == (48_000, 0, 2_000, 1)
-    (waiting,) = claim_results(world.engine, claim_nos=["C"])
-    assert waiting.reasons == (reason,)
+    (waiting,) = claim_results(world.engine, claim_nos=["C"], budget_total=50_000)
+    reason = "待預算：剩餘補助金額 NT$2,000 不足支應本案 NT$24,000（依送件順序核定）"
+    assert (waiting.status_reason, waiting.reasons) == (reason, (reason,))
+    (covered,) = claim_results(world.engine, claim_nos=["C"], budget_total=80_000)  # the budget grew
+    assert (covered.status_reason, covered.reasons) == ("", ())
 
 
 def test_a_smaller_later_claim_does_not_jump_the_queue(world):
@@ -65,12 +67,19 @@ def test_a_claim_exactly_covered_by_the_remainder_is_approved(world):
     assert budget(world.engine, 50_000).remaining == 0
 
 
-def test_approving_named_claims_and_again_once_the_budget_grows(world):
-    _filed(world, ("A", 24_000, 1), ("B", 24_000, 2))
-    assert approve_clean(world.engine, STAFF, budget_total=30_000, claim_nos=["B"]).approved == ["B"]
-    assert approve_clean(world.engine, STAFF, budget_total=30_000).waiting == ["A"]
+def test_naming_a_later_claim_does_not_jump_the_queue_and_each_waiting_claim_has_its_own_figures(world):
+    """Budget for one of A (filed first) and B: naming B leaves it waiting behind A."""
+    _filed(world, ("A", 24_000, 1), ("B", 20_000, 2), ("C", 10_000, 3))
+    named = approve_clean(world.engine, STAFF, budget_total=30_000, claim_nos=["B"])
+    assert (named.approved, named.waiting, named.remaining) == ([], ["B"], 30_000)
+    results = {r.claim_no: r for r in claim_results(world.engine, budget_total=30_000, date_style="iso")}
+    assert results["A"].status_reason == ""  # covered: approvable
+    assert results["B"].status_reason == (
+        "待預算：剩餘補助金額 NT$30,000，依送件順序先支應較早送件的無異常請款 NT$24,000 後，不足支應本案 NT$20,000")
+    assert results["C"].status_reason.endswith("NT$44,000 後，不足支應本案 NT$10,000")
+    assert approve_clean(world.engine, STAFF, budget_total=30_000).approved == ["A"]
     again = approve_clean(world.engine, STAFF, budget_total=60_000)
-    assert again.approved == ["A"] and _status(world.engine, "A") == ("approved", 24_000, "")
+    assert again.approved == ["B", "C"] and _status(world.engine, "B") == ("approved", 20_000, "")
 
 
 def test_payment_moves_committed_to_paid(world):
@@ -128,9 +137,26 @@ def test_withdrawing_an_approval_for_another_reason_stays_withdrawn(world):
     _filed(world, ("A", 24_000, 1))
     approve_clean(world.engine, STAFF)
     claw_back(world.engine, STAFF, "A", "店家已歇業", renewal=False)
-    assert _status(world.engine, "A")[0] == "clawed_back" and _status(world.engine, "A")[2] == "店家已歇業"
+    assert _status(world.engine, "A") == ("withdrawn", None, "店家已歇業")  # 撤銷核定: nothing was paid
+    with Session(world.engine) as s:
+        assert s.scalar(select(Claim.clawed_back_on).where(Claim.claim_no == "A")) is None
     assert budget(world.engine).committed == 0
     assert approve_clean(world.engine, STAFF).approved == []  # reconciliation does not bring it back
+    with pytest.raises(OfficeError) as again:
+        claw_back(world.engine, STAFF, "A", "again", renewal=False)
+    assert again.value.key == "claims.not_granted"
+
+
+def test_a_withdrawn_claim_no_longer_holds_the_stores_one_subsidy(world):
+    """The store's other claim (through another contract) may then be granted."""
+    a = world.claim("A", filed_on=END + timedelta(days=1))
+    approve_clean(world.engine, STAFF)
+    world.claim("B", store_ubn=a["store_ubn"], contract_total=20_000, filed_on=END + timedelta(days=2))
+    (b,) = claim_results(world.engine, claim_nos=["B"])
+    assert b.flags == ("store_already_subsidised",)  # A, approved, holds it
+    claw_back(world.engine, STAFF, "A", "契約無效", renewal=False)
+    (b,) = claim_results(world.engine, claim_nos=["B"])
+    assert (b.status, b.flags) == ("filed", ())
 
 
 def test_a_correction_reconciles_and_is_audited_with_its_reason(world):
@@ -186,7 +212,34 @@ def test_budget_total_and_claims_deadline_are_settings(isolated_office):
     settings = load_settings()
     assert settings.budget_total == 60_000_000
     assert claims_close_on(settings) == date(2026, 12, 31)
-    config_path().write_text('budget_total = "lots"\nclaims_close_on = 2026-12-30\n', encoding="utf-8")
-    settings = load_settings()
-    assert settings.budget_total == 90_000_000
-    assert claims_close_on(settings) == date(2026, 12, 30)
+    config_path().write_text('claims_close_on = 2026-12-30\n', encoding="utf-8")  # a TOML date
+    assert claims_close_on(load_settings()) == date(2026, 12, 30)
+    config_path().write_text('budget_total = "lots"\n', encoding="utf-8")
+    with pytest.raises(OfficeError) as refused:  # never a silent fall-back to NT$90,000,000
+        load_settings()
+    assert refused.value.key == "error.bad_budget_total"
+
+
+def test_a_payment_date_before_the_approval_is_refused(world):
+    _filed(world, ("A", 24_000, 1))
+    approve_clean(world.engine, STAFF, today=date(2026, 11, 20))
+    with pytest.raises(OfficeError) as early:
+        mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 11, 19))
+    assert early.value.key == "claims.paid_before_approval"
+    assert _status(world.engine, "A")[0] == "approved"
+    assert mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 11, 20)) == ["A"]  # the same day is fine
+
+
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"terminated_on": END + timedelta(days=1)}, "claims.terminated_outside_term"),
+    ({"terminated_on": date(2025, 9, 30)}, "claims.terminated_outside_term"),
+    ({"contract_total": 0}, "claims.total_not_positive"),
+])
+def test_a_correction_keeps_the_contract_sane(world, changes, key):
+    _filed(world, ("A", 24_000, 1))
+    with pytest.raises(OfficeError) as refused:
+        edit_claim(world.engine, STAFF, "A", "補件", **changes)
+    assert refused.value.key == key
+    assert _status(world.engine, "A")[0] == "filed"
+    edited = edit_claim(world.engine, STAFF, "A", "提前終止", terminated_on=END)  # the last day: still the term
+    assert edited.subsidy == 24_000

@@ -56,7 +56,9 @@ def test_import_approve_pay_claw_back_and_budget(world, db_url, tmp_path):
     assert approve.returncode == 0, approve.stderr
     assert "已核定 1 件，共 NT$24,000" in approve.stdout
     assert run_cli("--db", db_url, "claims", "approve").returncode == 2  # neither numbers nor --all-clean
-    paid = run_cli("--db", db_url, "claims", "pay", "--all-approved", "--on", "115/11/19")
+    early = run_cli("--db", db_url, "claims", "pay", "--all-approved", "--on", "110/11/19")
+    assert early.returncode == 1 and "早於核定日" in early.stderr  # paid before it was approved: refused
+    paid = run_cli("--db", db_url, "claims", "pay", "--all-approved")
     assert paid.returncode == 0 and "1" in paid.stdout
     budget = json.loads(run_cli("--db", db_url, "claims", "budget", "--json").stdout)
     assert (budget["paid"], budget["committed"], budget["remaining"]) == (24_000, 0, 90_000_000 - 24_000)

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import IllegalCharacterError
 from sqlalchemy import select
 from sqlmodel import Session
 from test_reconcile import END, P_UBN, Q_UBN, STAFF, World
@@ -35,7 +34,7 @@ def office(engine) -> World:
         s.scalar(select(Store).where(Store.ubn == "04595257")).name = EVIL
         s.commit()
     approve_clean(engine, STAFF)
-    mark_paid(engine, STAFF, ["C"], paid_on=date(2026, 11, 18))
+    mark_paid(engine, STAFF, ["C"], paid_on=TODAY)  # approved today (the pinned clock): paid the same day
     return world
 
 
@@ -89,7 +88,7 @@ def test_payment_list_to_pay_and_paid(office, tmp_path):
     assert [(r[2], r[7]) for r in rows[2:]] == [("A", 24_000), ("B", 30_000), ("合計（2 件）", 54_000)]
     paid_path = write_payments(office.engine, tmp_path / "paid.xlsx", paid=True, today=TODAY)
     paid = _rows(paid_path)
-    assert [(r[2], r[6], r[7]) for r in paid[2:]] == [("C", "115/11/18", 24_000), ("合計（1 件）", None, 24_000)]
+    assert [(r[2], r[6], r[7]) for r in paid[2:]] == [("C", "115/11/20", 24_000), ("合計（1 件）", None, 24_000)]
     sheet = load_workbook(paid_path).active
     assert sheet["C4"].font.bold and sheet["H4"].font.bold and not sheet["C3"].font.bold
     assert sheet["H3"].number_format == sheet["H4"].number_format == "#,##0"
@@ -145,5 +144,73 @@ def test_the_fast_body_types_edge_values_as_openpyxl_does(tmp_path, monkeypatch,
     assert sheet["A3"].value is True and sheet["C3"].value == pytest.approx(2 ** 70) and sheet["C3"].font.bold
     assert len(sheet["A4"].value) == 32_767  # cut where openpyxl cuts
     assert sheet["D4"].value == "=1+1" and sheet["D4"].data_type == "s" and sheet["D4"].quotePrefix
-    with pytest.raises(IllegalCharacterError):
-        xlsx.add_list_sheet(xlsx.new_list_book(), "y", ["a"], [["ok"], ["bad\x01"]])
+
+
+# -- text an .xlsx cannot hold ---------------------------------------------------------
+
+BELL = "雲翔\x07資訊\x01"  # as an import before the control-character check let in
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_control_characters_are_written_as_replacement_characters(tmp_path, monkeypatch, fast):
+    """Every kind of cell the list writer makes — plain, quoted, wrapped, text-typed,
+    bold, the title, the header, the sheet's name — with U+FFFD for the character, and
+    the fast body still byte for byte what openpyxl writes."""
+    rows = [(BELL, "=\x02公式", "第一行\n第二\x0b行", 123, "x\x1f"),
+            ("trail\x1f", "#N/A\x03", "\t\x04", "04595257\x05", None),
+            ("小計\x06", None, None, 5, "ok")]
+
+    def write(name, raw):
+        monkeypatch.setattr(xlsx, "RAW_BODY", raw)
+        book = xlsx.new_list_book()
+        xlsx.add_list_sheet(book, "名單\x07", ["名稱\x08", "b", "c", "d", "e"], rows, title="標題\x0e",
+                            text_columns=(3,), wrap_columns=(2,), bold_rows=(2,))
+        return xlsx.save_book(book, tmp_path / name)
+
+    path = write("fast.xlsx" if fast else "slow.xlsx", fast)
+    if fast:
+        assert _sheet_xml(path) == _sheet_xml(write("slow.xlsx", False))
+    book = load_workbook(path)
+    sheet = book.active
+    assert book.sheetnames == ["名單_"]
+    assert (sheet["A1"].value, sheet["A2"].value) == ("標題\ufffd", "名稱\ufffd")
+    assert [c.value for c in sheet[3]] == ["雲翔\ufffd資訊\ufffd", "=\ufffd公式", "第一行\n第二\ufffd行", "123",
+                                           "x\ufffd"]
+    assert sheet["B3"].quotePrefix and sheet["C3"].alignment.wrap_text
+    assert [c.value for c in sheet[4]][:4] == ["trail\ufffd", "#N/A\ufffd", "\t\ufffd", "04595257\ufffd"]
+    assert sheet["A5"].value == "小計\ufffd" and sheet["A5"].font.bold
+
+
+def test_a_claims_list_of_a_store_named_with_a_bell_is_written(office, tmp_path):
+    with Session(office.engine) as s:
+        s.scalar(select(Store).where(Store.ubn == "04595257")).name = BELL
+        s.commit()
+    for write in (write_claims_summary, write_payments, write_withholding):
+        rows = _rows(write(office.engine, tmp_path / f"{write.__name__}.xlsx", today=TODAY))
+        assert "雲翔\ufffd資訊\ufffd" in [cell for line in rows for cell in line]
+
+
+# -- claws-back and the provider asked for ---------------------------------------------
+
+def test_a_clawed_back_claim_is_listed_but_not_counted_as_granted(office, tmp_path):
+    from office_tui.budget import budget
+    from office_tui.claims import claw_back
+
+    claw_back(office.engine, STAFF, "C", "發現為續約", on=TODAY)
+    rows = _rows(write_claims_summary(office.engine, tmp_path / "s.xlsx", today=TODAY))
+    by_no = {r[2]: r for r in rows[2:]}
+    assert (by_no["C"][9], by_no["C"][10]) == (0, "已追回")  # listed: its approved amount came back
+    q_total = next(r for r in rows[2:] if r[0] == Q_UBN and r[2].startswith("小計"))
+    assert q_total[7:10] == [24_000, 24_000, 0]
+    grand = rows[-1]
+    assert grand[2] == "合計（4 件）" and grand[9] == 54_000  # A and B, approved; C came back
+    assert grand[9] == budget(office.engine).granted
+
+
+def test_the_summary_of_an_unknown_provider_is_refused(office, tmp_path):
+    from office_tui.errors import OfficeError, describe
+
+    with pytest.raises(OfficeError) as refused:
+        write_claims_summary(office.engine, tmp_path / "none.xlsx", provider_ubn="99999999", today=TODAY)
+    assert describe(refused.value) == "找不到統編 99999999 的服務提供者，未匯出任何檔案。"
+    assert not (tmp_path / "none.xlsx").exists()

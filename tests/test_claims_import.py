@@ -176,3 +176,120 @@ def test_the_claim_form_files_one_claim_or_nothing(world):
     assert _count(world.engine, Claim) == 0
     report = file_claims(world.engine, STAFF, [good], "表單送件")
     assert report.accepted == [1] and _count(world.engine, Claim) == 1
+
+
+# -- contract dates and amounts, the industry ------------------------------------------
+
+def test_a_termination_outside_the_contract_term_is_refused(world, tmp_path):
+    path = write(tmp_path / "claims.xlsx", [
+        row(terminated_on="2026-10-01"),  # the day after the contract's end
+        row(claim_no="Q2", store_ubn=STORE_B, invoice_no="AB12345679", terminated_on="114/09/30"),  # before its start
+        row(claim_no="Q3", store_ubn="10458575", invoice_no="AB12345670", terminated_on="114/10/01"),  # its first day
+        row(claim_no="Q4", store_ubn="12345676", invoice_no="AB12345671", terminated_on="2026-09-30"),  # its last day
+    ])
+    report = import_claims(world.engine, STAFF, path)
+    assert report.accepted == [4, 5]
+    assert [(e.row, e.column) for e in report.rejected] == [(2, "終止日"), (3, "終止日")]
+    assert "晚於契約迄日" in report.rejected[0].reason and "早於契約起日" in report.rejected[1].reason
+    assert _count(world.engine, Claim) == 2
+
+
+@pytest.mark.parametrize("total", ["0", "NT$0", 0])
+def test_a_contract_total_of_nothing_is_refused(world, tmp_path, total):
+    report = import_claims(world.engine, STAFF, write(tmp_path / "claims.xlsx", [row(contract_total=total)]))
+    assert [(e.row, e.column) for e in report.rejected] == [(2, "契約總額")]
+    assert report.rejected[0].reason == "契約總額須大於 NT$0"
+    assert _count(world.engine, Claim) == 0
+
+
+def test_an_empty_industry_is_refused_another_one_is_flagged_not_refused(world, tmp_path):
+    path = write(tmp_path / "claims.csv", [row(industry="  "),
+                                           row(claim_no="Q2", store_ubn=STORE_B, invoice_no="AB12345679", industry="製造業")])
+    report = import_claims(world.engine, STAFF, path)
+    assert report.accepted == [3]
+    assert [(e.row, e.column, e.reason) for e in report.rejected] == [(2, "行業別", "必填欄位未填寫")]
+    (result,) = claim_results(world.engine)
+    assert result.claim_no == "Q2" and "store_ineligible" in result.flags
+
+
+@pytest.mark.parametrize("name, column", [("store_name", "店家名稱"), ("industry", "行業別"), ("claim_no", "請款編號"),
+                                          ("invoice_no", "發票號碼")])
+def test_a_control_character_in_a_claim_cell_is_refused(world, tmp_path, name, column):
+    value = {"store_name": "街角\x07花店", "industry": "零售業\x01", "claim_no": "Q\x1b1",
+             "invoice_no": "AB1234\x005678"}[name]
+    report = import_claims(world.engine, STAFF, write(tmp_path / "claims.csv", [row(**{name: value})]))
+    assert [(e.row, e.column) for e in report.rejected] == [(2, column)]
+    assert "控制字元" in report.rejected[0].reason
+    assert _count(world.engine, Store) == 0
+
+
+# -- the store's name and industry -----------------------------------------------------
+
+def _store(engine, ubn=STORE_A) -> tuple[str, str]:
+    with Session(engine) as s:
+        store = s.scalar(select(Store).where(Store.ubn == ubn))
+        return store.name, store.industry
+
+
+def test_reimporting_a_claim_with_its_store_corrected_updates_the_store(world, tmp_path):
+    from models import AuditEntry
+
+    import_claims(world.engine, STAFF, write(tmp_path / "a.xlsx", [row(industry="製造業", store_name="街角花舖")]))
+    (before,) = claim_results(world.engine)
+    assert "store_ineligible" in before.flags
+    report = import_claims(world.engine, STAFF, write(tmp_path / "b.xlsx", [row()]))
+    assert (report.accepted, report.updated, report.unchanged, report.rejected) == ([], [2], [], [])
+    assert report.stores_updated == [{"store_ubn": STORE_A, "row": 2, "name": ["街角花舖", "街角花店"],
+                                      "industry": ["製造業", "零售業"]}]
+    assert report.to_json()["updated"] == [2]
+    assert report.summary() == "匯入完成：新增 0 列、更新 1 列、未變更 0 列、退回 0 列。"
+    assert "第 2 列更新店家 04595257：名稱「街角花舖」→「街角花店」、行業別「製造業」→「零售業」" in report.lines()
+    assert _store(world.engine) == ("街角花店", "零售業")
+    (after,) = claim_results(world.engine)
+    assert "store_ineligible" not in after.flags  # reconciled before the import committed
+    with Session(world.engine) as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "store", AuditEntry.action == "update")).one()
+    assert "街角花舖" in entry.changes and "零售業" in entry.changes and entry.reason == "import claims b.xlsx"
+    again = import_claims(world.engine, STAFF, write(tmp_path / "b.xlsx", [row()]))
+    assert (again.updated, again.unchanged, again.stores_updated) == ([], [2], [])
+
+
+def test_a_later_claim_for_a_stored_store_renames_it(world, tmp_path):
+    import_claims(world.engine, STAFF, write(tmp_path / "a.xlsx", [row()]))
+    report = import_claims(world.engine, STAFF, write(tmp_path / "b.xlsx", [row(
+        claim_no="Q115-0900", provider_ubn=Q_UBN, application_no="C110-1-0003", invoice_no="CD12345678",
+        store_name="街角花店（二店）")]))
+    assert report.accepted == [2] and report.updated == []
+    assert report.stores_updated == [{"store_ubn": STORE_A, "row": 2, "name": ["街角花店", "街角花店（二店）"]}]
+    assert _store(world.engine) == ("街角花店（二店）", "零售業")
+
+
+def test_a_file_giving_one_store_two_industries_or_names_is_refused_for_that_store(world, tmp_path):
+    path = write(tmp_path / "claims.xlsx", [
+        row(),
+        row(claim_no="Q2", invoice_no="AB12345679", industry="餐飲業"),
+        row(claim_no="Q3", store_ubn=STORE_B, invoice_no="AB12345670", store_name="老街雜貨（總店）"),
+        row(claim_no="Q4", store_ubn=STORE_B, invoice_no="AB12345671", store_name="老街雜貨(總店) "),  # width only
+        row(claim_no="Q5", store_ubn="10458575", invoice_no="AB12345672", store_name="巷口咖啡"),
+        row(claim_no="Q6", store_ubn="10458575", invoice_no="AB12345673", store_name="巷尾咖啡"),
+    ])
+    report = import_claims(world.engine, STAFF, path)
+    assert report.accepted == [4, 5]
+    assert [(e.row, e.column) for e in report.rejected] == [(2, "行業別"), (3, "行業別"), (6, "店家名稱"),
+                                                             (7, "店家名稱")]
+    assert "第 2 列：零售業；第 3 列：餐飲業" in report.rejected[0].reason
+    assert "巷口咖啡" in report.rejected[2].reason and "巷尾咖啡" in report.rejected[2].reason
+    with Session(world.engine) as s:
+        assert set(s.scalars(select(Store.ubn))) == {STORE_B}
+
+
+def test_a_past_recipient_with_a_control_character_is_refused(world, tmp_path):
+    path = write(tmp_path / "past.csv", [
+        {"store_ubn": STORE_A, "store_name": "街角\x07花店", "programme": "中小型店家數位轉型補助方案"},
+        {"store_ubn": STORE_B, "store_name": "老街雜貨", "programme": "中小型\x01"},
+        {"store_ubn": "10458575", "store_name": "巷口咖啡", "programme": "中小型店家數位轉型補助方案"},
+    ], layout=PAST_RECIPIENTS)
+    report = import_past_recipients(world.engine, STAFF, path)
+    assert report.accepted == [4]
+    assert [(e.row, e.column) for e in report.rejected] == [(2, "店家名稱"), (3, "計畫")]
+    assert all("控制字元" in e.reason for e in report.rejected)

@@ -80,7 +80,7 @@ async def test_exceptions_view_lists_every_flagged_claim_with_its_reasons(demo_e
     app = make_app(demo_url, actor=STAFF)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await _settled(pilot, screen, "exceptions")
         flagged = claim_results(demo_engine, flagged=True)
         assert flagged and screen.table.row_count == len(flagged)
@@ -138,19 +138,21 @@ async def test_approve_marked_mark_paid_and_claw_back_with_a_reason(demo_engine,
             screen.table.cursor = shown.index(number)
             await pilot.press("space")
         await press_to_screen(pilot, "p", "DateScreen")
-        app.screen.query_one("#day").value = "115/11/19"
+        app.screen.query_one("#day").value = "115/11/20"  # the approval day (paying earlier is refused)
         await pilot.press("enter")
         await wait_for(pilot, lambda: all(_statuses(demo_engine)[n] == "paid" for n in numbers))
         with read_session(demo_engine) as s:
             assert {str(d) for d in s.scalars(select(Claim.paid_on).where(Claim.claim_no.in_(numbers)))} == {
-                "2026-11-19"}
+                "2026-11-20"}
         # c on the paid tab: the reason is asked, kept in the audit trail
         await pilot.press("5")
         await _settled(pilot, screen, "paid")
         shown = [screen.table.source.row(i)[1] for i in range(screen.table.row_count)]
         screen.table.cursor = shown.index(numbers[0])
         await wait_for(pilot, lambda: screen.detail is not None and screen.detail.claim_no == numbers[0])
-        await press_to_screen(pilot, "c", "ReasonScreen")
+        await press_to_screen(pilot, "c", "ChoiceScreen")  # why: a renewal, or another reason
+        app.screen.query_one("#choice").value = "renewal"
+        await press_to_screen(pilot, "ctrl+s", "ReasonScreen")
         await pilot.press(*"撥款後發現為既有客戶續購", "enter")
         await wait_for(pilot, lambda: _statuses(demo_engine)[numbers[0]] == "clawed_back")
         with read_session(demo_engine) as s:

@@ -175,3 +175,68 @@ def test_reopened_sheet_drops_out_of_the_tally(engine, office):
     assert board.row("C2").missing == ["R3"] and board.row("C2").outliers == []
     with read_session(engine) as s:
         assert s.exec(select(Application.status).where(Application.application_no == "C2")).one() == "eligible"
+
+
+# -- conflicts found after a sheet was scored ------------------------------------------
+
+
+def _set_affiliation(engine, reviewer_no: str, affiliation: str) -> None:
+    with write_session(engine, STAFF, reason="moved") as s:
+        reviewer = s.exec(select(Reviewer).where(Reviewer.reviewer_no == reviewer_no)).one()
+        reviewer.affiliation = affiliation
+        s.add(reviewer)
+
+
+def test_a_conflicted_members_sheet_never_counts_and_is_not_missing(engine, office):
+    from office_tui.committee import submitted_totals
+
+    with write_session(engine, STAFF, reason="test data") as s:
+        s.add(Assignment(application_id=office["C2"], reviewer_id=office["R5"]))  # declared, assigned anyway
+    _set_affiliation(engine, "R1", "=HYPERLINK 科技")  # R1 now works for C2's provider; scored 70 before
+    board = tally_of(engine)
+    c2 = board.row("C2")
+    assert c2.totals == pytest.approx({"R2": 70, "R3": 95}) and c2.mean == pytest.approx(82.5)
+    assert c2.missing == []  # R5's untouched sheet is not awaited either
+    assert "R1" not in board.sheets["C2"] and ("C2", "R1") not in board.comments
+    assert list(board.conflicted) == [("C2", "R1"), ("C2", "R5")]
+    assert board.conflicted[("C2", "R1")].source == "affiliation"
+    assert board.conflicted[("C2", "R5")].note == "曾任顧問"
+    assert board.row("C1").totals["R1"] == pytest.approx(80)  # R1 still counts where free of conflict
+    assert "R5" not in board.reviewers and "R1" in board.reviewers
+    assert [r.application_no for r in board.rows][:2] == ["C2", "C1"]  # 82.5 now ranks above 80
+    with read_session(engine) as s:
+        c2_app = s.get(Application, office["C2"])
+        assert submitted_totals(s, c2_app, default_rubric()) == pytest.approx({"R2": 70, "R3": 95})
+
+
+def test_a_conflicted_assignment_can_be_removed_with_its_scores(engine, office):
+    from models import AuditEntry, OutlierResolution
+    from office_tui.errors import OfficeError, describe
+    from office_tui.reviewers import remove_assignment, remove_conflicted_assignment
+
+    with write_session(engine, STAFF, reason="test data") as s:
+        s.add(OutlierResolution(application_id=office["C2"], reviewer_id=office["R3"], note="維持"))
+    _set_affiliation(engine, "R3", "=HYPERLINK科技")  # spaces aside, C2's provider
+    with write_session(engine, STAFF, reason="not conflicted") as s:
+        assert remove_conflicted_assignment(s, STAFF, "C1", "R1") is None  # nothing changed
+        with pytest.raises(OfficeError) as refused:
+            remove_assignment(s, STAFF, "C1", "R1")
+        assert refused.value.key == "assign.has_scores"
+    with write_session(engine, STAFF, reason="unassign C2 r3") as s:
+        removed = remove_assignment(s, STAFF, "C2", "ｒ３")
+    assert (removed.application_no, removed.reviewer_no, removed.sheet_status, removed.scores) == (
+        "C2", "R3", "submitted", len(CODES))
+    assert "服務單位即申請廠商" in removed.reason
+    with read_session(engine) as s:
+        assert s.get(Assignment, office["C2/R3"]) is None
+        assert s.exec(select(Score).where(Score.assignment_id == office["C2/R3"])).all() == []
+        assert s.exec(select(OutlierResolution)).all() == []
+        deleted = s.exec(select(AuditEntry).where(AuditEntry.action == "delete")).all()
+        assert {e.table_name for e in deleted} == {"score", "assignment", "outlierresolution"}
+        assert len(deleted) == len(CODES) + 2
+        assert all(e.reason.startswith("利益迴避：移除委員 R3 對 C2 的分派與評分。") for e in deleted)
+    board = tally_of(engine)
+    assert board.conflicted == {} and board.row("C2").outliers == []
+    with pytest.raises(OfficeError) as refused, write_session(engine, STAFF, reason="again") as s:
+        remove_assignment(s, STAFF, "C2", "R3")
+    assert describe(refused.value) == "委員 R3 未被分派審查 C2。"

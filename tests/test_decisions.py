@@ -121,3 +121,63 @@ def test_warning_when_approving_below_the_pass_line_and_members_cannot_decide(en
     with pytest.raises(DecisionError) as error:
         run_decide(engine, ["C1"], "approve", actor=Actor(None, "r1", "reviewer", reviewer_id=office["R1"]))
     assert error.value.key == "decide.staff_only"
+
+
+@pytest.mark.parametrize("typed", ["r3", "Ｒ３", " R3 "])
+def test_a_member_number_is_matched_however_typed(engine, office, typed):
+    resolution = resolve(engine, "C2", typed, "維持原評分")
+    assert resolution.reviewer_id == office["R3"]
+    with read_session(engine) as s:
+        from office_tui.committee import batch_tally
+
+        assert batch_tally(s, 1).unresolved("C2") == []
+
+
+def _rescore(engine, office, value):
+    """Staff reopen R3's C2 sheet, key ``value`` everywhere and submit it again."""
+    from test_committee import uniform
+
+    from office_tui.scoresheets import reopen_sheet, save_sheet
+
+    with write_session(engine, STAFF, reason="委員更正") as s:
+        reopen_sheet(s, STAFF, office["C2/R3"], "委員更正")
+        save_sheet(s, STAFF, office["C2/R3"], uniform(value), "更正後", submit_now=True)
+
+
+def unresolved(engine, app_no="C2"):
+    from office_tui.committee import batch_tally
+
+    with read_session(engine) as s:
+        return batch_tally(s, 1).unresolved(app_no)
+
+
+def test_a_resolution_lapses_when_the_reopened_sheet_s_total_changes(engine, office):
+    resolve(engine, "C2", "R3", "委員會討論後維持原評分")
+    _rescore(engine, office, 95)  # reopened and submitted again, the same total: still settled
+    assert unresolved(engine) == []
+    _rescore(engine, office, 90)  # a new total, still 20 from the others' 70: to be discussed again
+    assert unresolved(engine) == ["R3"]
+    with read_session(engine) as s:
+        assert s.exec(select(OutlierResolution)).all() == []
+        [gone] = s.exec(select(AuditEntry).where(AuditEntry.table_name == "outlierresolution",
+                                                 AuditEntry.action == "delete")).all()
+        assert json.loads(gone.changes)["note"][0] == "委員會討論後維持原評分"  # the audit log keeps it
+    [refused] = run_decide(engine, ["C2"], "approve")
+    assert refused.refusal.key == "decide.unresolved_outliers"
+    resolve(engine, "C2", "R3", "再次討論：維持 90 分")
+    [result] = run_decide(engine, ["C2"], "approve")
+    assert result.decided
+
+
+def test_a_conflicted_member_is_never_an_outlier_to_settle(engine, office):
+    with write_session(engine, STAFF, reason="moved") as s:
+        from models import Reviewer
+
+        r3 = s.get(Reviewer, office["R3"])
+        r3.affiliation = "22334451"  # C2's provider's UBN: R3's 95 no longer counts
+        s.add(r3)
+    with pytest.raises(DecisionError) as error:
+        resolve(engine, "C2", "R3", "維持")
+    assert error.value.key == "outlier.not_an_outlier"
+    [result] = run_decide(engine, ["C2"], "approve")
+    assert result.decided and result.score == pytest.approx(70)

@@ -305,3 +305,36 @@ def test_sheet_names_excel_accepts():
     assert len(sheet_name("R" * 40)) == 31
     assert sheet_name("R01 王", ["r01 王"]) == "R01 王~2"
     assert sheet_name("R" * 40, ["R" * 31]) == "R" * 29 + "~2"
+
+
+# -- text from the database an .xlsx cannot hold -------------------------------------
+
+def test_every_committee_export_writes_names_with_control_characters(engine, tmp_path):
+    """Names stored before imports refused control characters (a bell, U+0001) no longer
+    make 核定名單, 評審總表, 評分表 or 審查分派表 fail: each is written as U+FFFD."""
+    from sqlmodel import select
+
+    from exports.assignments import write_assignments
+    from office_tui.assignment import assignment_rows
+
+    build(engine)
+    with write_session(engine, STAFF, "舊資料") as s:
+        s.exec(select(Provider).where(Provider.ubn == "04595257")).one().name = "雲翔\x07資訊"
+        s.exec(select(Reviewer).where(Reviewer.reviewer_no == "R01")).one().name = "王\x01大明"
+        s.exec(select(Application).where(Application.application_no == "A115-1-0002")).one().solution_name = "會員\x1b集點"
+    approvals, _ = export_approvals(engine, 1, tmp_path / "approvals.xlsx")
+    summary, _ = export_summary(engine, 1, tmp_path / "summary.xlsx")
+    sheets, _ = export_scoresheets(engine, 1, tmp_path / "sheets.xlsx")
+    with read_session(engine) as s:
+        rows = assignment_rows(s, 1)
+    assignments = write_assignments(rows, tmp_path / "assign.xlsx", 1)
+
+    def texts(path):
+        return {c.value for sheet in load_workbook(path) for line in sheet.iter_rows() for c in line}
+
+    assert {"雲翔\ufffd資訊", "會員\ufffd集點"} <= texts(approvals)
+    assert {"雲翔\ufffd資訊", "會員\ufffd集點"} <= texts(summary)
+    assert "王\ufffd大明" in texts(assignments) and "雲翔\ufffd資訊" in texts(assignments)
+    book = load_workbook(sheets)
+    assert "R01 王_大明" in book.sheetnames
+    assert book["R01 王_大明"]["A1"].value.endswith("R01 王\ufffd大明")

@@ -175,3 +175,32 @@ def test_refusals_read_in_the_interface_language():
     assert describe(refused.value) == "「三萬」不是有效的金額，請填新臺幣整數，例如 30,000"
     set_language("en")
     assert describe(refused.value) == "\"三萬\" is not an amount; give whole NT$, e.g. 30,000"
+
+
+# -- control characters ------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["雲翔\x07資訊", "A\x01B", "line\nbreak", "tab\there", "del\x7f", "\x1b[31m紅"])
+def test_a_one_line_cell_refuses_control_characters(value):
+    with pytest.raises(FieldError) as refused:
+        fields.line_text(value)
+    assert refused.value.key == "import.field.control_char"
+    found = next(c for c in value if c < " " or c == "\x7f")
+    assert refused.value.params["char"] == f"U+{ord(found):04X}"
+    assert refused.value.params["position"] == value.index(found) + 1
+    assert "\ufffd" in refused.value.params["value"]  # quoted with the character made visible
+    assert not fields.has_control(describe(refused.value))
+
+
+def test_a_one_line_cell_is_stripped_and_may_hold_any_printable_text():
+    assert fields.line_text("  雲翔資訊（股）公司 =1+1 \t\n") == "雲翔資訊（股）公司 =1+1"
+    assert fields.line_text(12.0) == "12"
+
+
+def test_free_text_keeps_tabs_and_line_breaks_and_drops_the_rest():
+    assert fields.free_text(" 一\x07二\r\n三\x0b四\x0c五\t六\x00\x1f ") == "一二\r\n三\n四\n五\t六"
+    assert fields.to_text("名\x01稱") == "名稱"  # any text read without a closer check
+    assert fields.free_text("\x07") == ""
+
+
+def test_a_quoted_cell_shows_where_a_control_character_was():
+    assert fields.shown("雲翔\x07資訊") == "雲翔\ufffd資訊"

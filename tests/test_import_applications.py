@@ -514,3 +514,56 @@ def test_many_rows_across_chunks(office, tmp_path, monkeypatch):
     assert all(people[stored[f"C110-1-{n:04d}"].provider_id] == ubns[n % 5] for n in range(40))
     late = [no for no, a in stored.items() if a.status == "not_accepted"]
     assert late == [f"C110-1-{n:04d}" for n in range(40) if 1 + n % 9 == 9]
+
+
+# -- control characters ------------------------------------------------------------
+# An .xlsx cannot hold most C0 control characters: a name carrying one (a bell pasted
+# along from elsewhere) made every later export of it fail. One-line cells refuse them;
+# free text keeps tab and line breaks and drops the rest. (A csv: openpyxl would not
+# write such a test file either.)
+
+@pytest.mark.parametrize("name, column, value, where", [
+    ("company_name", "公司名稱", "雲翔\x07資訊股份有限公司", "U+0007（第 3 個字）"),
+    ("company_name", "公司名稱", "雲翔資訊\x01股份有限公司", "U+0001（第 5 個字）"),
+    ("solution_name", "方案名稱", "雲端\n收銀", "U+000A（第 3 個字）"),
+    ("owner_name", "負責人姓名", "王\t大明", "U+0009（第 2 個字）"),
+    ("address", "公司地址", "臺北市\x0b中正區", "U+000B（第 4 個字）"),
+    ("application_no", "申請編號", "C110-1-\x1b0002", "U+001B（第 8 個字）"),
+    ("contact_email", "聯絡人Email", "a\x7f@demo.com.tw", "U+007F（第 2 個字）"),
+])
+def test_a_control_character_in_a_one_line_cell_refuses_the_row(office, tmp_path, name, column, value, where):
+    path = write(tmp_path / "apps.csv", [row(), row(**{"application_no": "C110-1-0002", name: value})])
+    report = import_applications(office, ACTOR, path)
+    assert report.accepted == [2]
+    assert [(e.row, e.column) for e in report.rejected] == [(3, column)]
+    assert "控制字元" in report.rejected[0].reason and where in report.rejected[0].reason
+    assert "\ufffd" in report.rejected[0].reason and not any(c < " " for c in report.rejected[0].reason)
+    assert set(applications(office)) == {"C110-1-0001"}
+
+
+def test_control_characters_are_refused_among_many_plain_rows(office, tmp_path):
+    """The plain-text fast path (a chunk of clean cells) must still catch the odd one."""
+    rows = [row(application_no=f"C110-1-{n:04d}") for n in range(1, 40)]
+    rows[30]["company_name"] = "雲翔資訊股份有限公司\x07"  # trailing, not stripped as space
+    report = import_applications(office, ACTOR, write(tmp_path / "apps.csv", rows))
+    assert [(e.row, e.column) for e in report.rejected] == [(32, "公司名稱")]
+    assert len(report.accepted) == 38
+
+
+def test_an_english_report_names_the_control_character(office, tmp_path):
+    set_language("en")
+    report = import_applications(office, ACTOR, write(tmp_path / "apps.csv", [row(company_name="A\x01B Ltd")]))
+    assert report.rejected[0].column == "公司名稱"
+    assert "control character U+0001 (character 2)" in report.rejected[0].reason
+
+
+def test_free_text_keeps_tabs_and_line_breaks_and_drops_other_control_characters(office, tmp_path):
+    path = write(tmp_path / "apps.csv", [row(intro="第一行\x07\r\n第二行\x0b第三行\t結束\x01",
+                                             renewal_offer="續約\x08九折\n再送一個月")])
+    report = import_applications(office, ACTOR, path)
+    assert report.accepted == [2] and report.rejected == []
+    with Session(office) as session:
+        provider = session.scalar(select(Provider))
+        application = session.scalar(select(Application))
+    assert provider.intro == "第一行\r\n第二行\n第三行\t結束"  # Word's line break (U+000B) is a line break
+    assert application.renewal_offer == "續約九折\n再送一個月"

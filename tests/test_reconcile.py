@@ -345,7 +345,7 @@ def test_results_by_status_flagged_and_in_english(world):
     world.claim("Q1")
     world.claim("Q2", invoice_amount=1)
     assert status_counts(world.engine) == {"filed": 1, "incomplete": 1, "rejected": 0, "approved": 0, "paid": 0,
-                                           "clawed_back": 0}
+                                           "clawed_back": 0, "withdrawn": 0}
     assert [r.claim_no for r in claim_results(world.engine, flagged=True)] == ["Q2"]
     assert [r.claim_no for r in claim_results(world.engine, status="filed")] == ["Q1"]
     set_language("en")

@@ -34,7 +34,7 @@ def test_import_then_list_reviewers(engine, db_url, tmp_path):
                    "email": "wang@ntu.edu.tw", "expertise": "雲端收銀(POS),資安", "active": True,
                    "conflict_count": 2, "assigned": 0, "submitted": 0}
     assert "委員編號" in text.stdout and "雲端收銀(POS)、資安" in text.stdout
-    assert english.stdout.splitlines()[0] == "Import finished: 0 rows added, 1 unchanged, 1 rejected."
+    assert english.stdout.splitlines()[0] == "Import finished: 0 members added, 0 updated, 1 unchanged, 1 rejected."
 
 
 def test_conflicts_from_the_shell(engine, db_url):
@@ -150,3 +150,50 @@ def test_a_committee_members_os_account_cannot_use_the_shell(demo_url):
                     ("claims", "approve", "--all-clean")):
         refused = run(*command, "--db", demo_url)
         assert refused.returncode == 1 and "審查委員" in refused.stderr and refused.stdout == ""
+
+
+def test_a_conflict_found_after_scoring_from_the_shell(engine, db_url):
+    """test_committee's office: R1, R2, R3 submitted C2 (provider UBN 22334451)."""
+    from test_committee import build_office as committee_office
+
+    from models import Assignment, AuditEntry, Score
+
+    ids = committee_office(engine)
+    added, english = run_all((("reviewers", "conflict", "add", "r1", "22334451", "--note", "前雇主", "--db", db_url),),
+                             (("reviewers", "conflict", "add", "Ｒ２", "22334451", "--db", db_url, "--lang", "en"),))
+    assert added.returncode == 0, added.stderr
+    assert "已登記委員 R1 迴避統編 22334451" in added.stdout
+    assert added.stderr.strip() == ("注意：委員 R1 須迴避 C2：已申報迴避 =HYPERLINK 科技（統編 22334451；前雇主）。"
+                                    " 此委員已被分派審查 C2，其評分表不予計入；請移除該分派：office-tui assign remove C2 R1")
+    assert english.returncode == 0 and english.stderr.strip().endswith(
+        "that sheet no longer counts; remove the assignment: office-tui assign remove C2 R2")
+
+    tallied = run_cli("tally", "--batch", "1", "--json", "--db", db_url)
+    c2 = next(row for row in json.loads(tallied.stdout) if row["application_no"] == "C2")
+    assert c2["mean"] == 95.0 and c2["missing"] == [] and c2["outliers"] == []  # only R3's sheet counts
+
+    scored, removed = run_all((("assign", "remove", "C1", "R2", "--db", db_url),),
+                              (("assign", "remove", "C2", "r1", "--db", db_url),))
+    assert scored.returncode == 1 and "已開始評分" in scored.stderr  # not conflicted: the sheet stays
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith("已移除委員 R1 對 C2 的分派，評分表（已送出）與 13 項分數一併刪除。原因：委員 R1 須迴避 C2")
+    with read_session(engine) as s:
+        assert s.get(Assignment, ids["C2/R1"]) is None and s.get(Assignment, ids["C1/R2"]) is not None
+        assert s.exec(select(Score).where(Score.assignment_id == ids["C2/R1"])).all() == []
+        reasons = {e.reason for e in s.exec(select(AuditEntry).where(AuditEntry.action == "delete")).all()}
+        assert len(reasons) == 1 and reasons.pop().startswith("利益迴避：移除委員 R1 對 C2 的分派與評分。")
+    for result in (added, english, tallied, scored, removed):
+        assert_no_traceback(result)
+
+
+def test_assign_list_refuses_an_unknown_batch_and_refusals_use_the_status_label(engine, db_url):
+    from test_committee import build_office as committee_office
+
+    committee_office(engine)
+    unknown, known, decided = run_all((("assign", "list", "--batch", "99", "--db", db_url),),
+                                      (("assign", "list", "--batch", "1", "--json", "--db", db_url),),
+                                      (("assign", "add", "C4", "R3", "--db", db_url),))
+    assert (unknown.returncode, unknown.stderr.strip(), unknown.stdout) == (1, "沒有第 99 批次。", "")
+    assert known.returncode == 0 and len(json.loads(known.stdout)) == 10
+    assert decided.returncode == 1
+    assert decided.stderr.strip() == "C4 目前狀態為「未核定」，只有「資格符合」的申請案能分派審查委員。"

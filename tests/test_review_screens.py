@@ -128,3 +128,36 @@ async def test_staff_import_paper_sheets_from_the_sheets_list(demo_engine, demo_
         report = app.screen.query_one("#report")
         await wait_for(pilot, lambda: report.row_count > 0)
         assert "R99" in " ".join(str(c) for c in report.get_row_at(0))
+
+
+async def test_a_scored_sheet_of_a_pair_found_conflicted_later_is_removed_from_the_panel(demo_engine, demo_url):
+    """A member declares a conflict after scoring: `d` on the assignment screen takes the
+    sheet and its scores off (a sheet with scores is otherwise kept), and says why."""
+    from models import Score
+
+    with write_session(demo_engine, STAFF, "test: a conflict found after scoring") as s:
+        sheet = s.exec(select(Assignment).join(Application, Application.id == Assignment.application_id)
+                       .where(Application.status == "eligible", Assignment.sheet_status == "submitted")
+                       .order_by(Assignment.id)).first()
+        target = s.get(Application, sheet.application_id)
+        member = s.get(Reviewer, sheet.reviewer_id)
+        number, reviewer_no, sheet_id = target.application_no, member.reviewer_no, sheet.id
+        batch_no = s.get(Batch, target.batch_id).number
+        s.add(Conflict(reviewer_id=member.id, ubn=s.get(Provider, target.provider_id).ubn, source="declared",
+                       note="曾任該公司顧問"))
+    app = make_app(demo_url, actor=STAFF)
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await _to(pilot, app, "2", "AssignmentsScreen", "#assignments")
+        screen = app.screen
+        screen.batch_no = batch_no
+        screen.reload()
+        await wait_for(pilot, lambda: any(r.application_no == number for r in screen.rows))
+        screen.table.move_cursor(row=[r.application_no for r in screen.rows].index(number))
+        await press_to_screen(pilot, "d", "ChoiceScreen")
+        app.screen.query_one("#choice").value = reviewer_no
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("一併刪除" in str(n.message) and "曾任該公司顧問" in str(n.message)
+                                          for n in app._notifications))
+    with read_session(demo_engine) as s:
+        assert s.get(Assignment, sheet_id) is None
+        assert not s.exec(select(Score).where(Score.assignment_id == sheet_id)).all()

@@ -61,13 +61,14 @@ def test_members_and_declared_conflicts_go_in(engine, tmp_path, suffix):
     path = write(tmp_path / f"roster{suffix}", [member(), member(reviewer_no="r02", name="李小美", email=None,
                                                                    affiliation=None, expertise=None, conflict_ubns=None)])
     report = import_reviewers(engine, ACTOR, path)
-    assert report.to_json() == {"accepted": [2, 3], "rejected": [], "unchanged": [], "unknown_columns": []}
+    assert report.to_json() == {"accepted": [2, 3], "rejected": [], "unchanged": [], "unknown_columns": [],
+                                "updated": [], "warnings": []}
     assert stored(engine) == {
         "R01": ("王大明", "國立臺灣大學資訊管理學系", "wang@ntu.edu.tw", "雲端收銀(POS),資安", True,
                 sorted([(UBN_A, "declared"), (UBN_B, "declared")])),
         "R02": ("李小美", "", "", "", True, []),
     }
-    assert report.summary() == "匯入完成：新增 2 列、未變更 0 列、退回 0 列。"
+    assert report.summary() == "匯入完成：新增 2 位委員、更新 0 位、未變更 0 列、退回 0 列。"
 
 
 def test_reimport_updates_by_number_and_reports_unchanged_rows(engine, tmp_path):
@@ -77,6 +78,8 @@ def test_reimport_updates_by_number_and_reports_unchanged_rows(engine, tmp_path)
                                                          conflict_ubns=f"{UBN_A},{third}")])
     report = import_reviewers(engine, ACTOR, path)
     assert (report.accepted, report.unchanged) == ([3], [2])
+    assert (report.updated, report.added) == ([3], [])  # R02 was on the roster: updated, not added
+    assert report.summary() == "匯入完成：新增 0 位委員、更新 1 位、未變更 1 列、退回 0 列。"
     after = stored(engine)
     assert after["R02"][2] == "lee@x.org.tw"
     # Added, never withdrawn by an import: UBN_B stays declared.
@@ -160,3 +163,38 @@ def test_progress_is_reported(engine, tmp_path):
     import_reviewers(engine, ACTOR, write(tmp_path / "roster.xlsx", [member()]),
                      progress=lambda done, total: seen.append((done, total)))
     assert seen[0][0] == 0 and seen[-1] == (1, 1)
+
+
+def test_a_conflict_the_import_creates_warns_of_each_assignment(engine, tmp_path):
+    """build_office: R1–R5 at 國立大學; R1, R2 and R3 scored C2, whose provider is
+    「=HYPERLINK 科技」 (UBN 22334451)."""
+    from test_committee import build_office
+
+    build_office(engine)
+    rows = [dict(reviewer_no="R1", name="委員1", affiliation="=HYPERLINK 科技"),  # now C2's provider
+            dict(reviewer_no="r2", name="委員2", affiliation="國立大學", conflict_ubns="22334451"),  # declared now
+            dict(reviewer_no="Ｒ４", name="委員4", affiliation="國立大學"),  # unchanged
+            dict(reviewer_no="R6", name="委員6", affiliation="=HYPERLINK 科技")]  # new, never assigned
+    report = import_reviewers(engine, ACTOR, write(tmp_path / "roster.csv", rows))
+    assert (report.accepted, report.updated, report.unchanged, report.added) == ([2, 3, 5], [2, 3], [4], [5])
+    assert report.warnings == [
+        "注意：委員 R1 須迴避 C2：服務單位即申請廠商 =HYPERLINK 科技（統編 22334451）。"
+        " 此委員已被分派審查 C2，其評分表不予計入；請移除該分派：office-tui assign remove C2 R1",
+        "注意：委員 R2 須迴避 C2：已申報迴避 =HYPERLINK 科技（統編 22334451；-）。"
+        " 此委員已被分派審查 C2，其評分表不予計入；請移除該分派：office-tui assign remove C2 R2"]
+    assert report.to_json()["warnings"] == report.warnings and report.to_json()["updated"] == [2, 3]
+    assert report.summary() == ("匯入完成：新增 1 位委員、更新 2 位、未變更 1 列、退回 0 列。"
+                                "另有 2 筆分派現屬利益迴避，評分不予計入，請移除。")
+    assert report.lines()[1:3] == report.warnings
+    assert set(stored(engine)) == {"R1", "R2", "R3", "R4", "R5", "R6"}
+
+    set_language("en")
+    again = import_reviewers(engine, ACTOR, write(tmp_path / "again.csv", [
+        dict(reviewer_no="R3", name="委員3", affiliation="國立大學", conflict_ubns="22334451")]))
+    assert again.warnings == [
+        "Note: Member R3 must not review C2: declared a conflict with =HYPERLINK 科技 (UBN 22334451; -)."
+        " The member is already assigned to C2, and that sheet no longer counts; remove the assignment:"
+        " office-tui assign remove C2 R3"]
+    unchanged = import_reviewers(engine, ACTOR, write(tmp_path / "again.csv", [
+        dict(reviewer_no="R3", name="委員3", affiliation="國立大學", conflict_ubns="22334451")]))
+    assert unchanged.warnings == [] and unchanged.unchanged == [2]

@@ -169,3 +169,27 @@ def test_a_bad_file_writes_nothing(engine, office, tmp_path):
         import_scores(engine, member, write_csv(tmp_path / "ok.csv", [full("C6", "R1")]))
     assert error.value.key == "tally.import_staff_only"
     assert counts(engine) == before
+
+
+def test_member_numbers_are_matched_however_typed(engine, office, tmp_path):
+    path = write_csv(tmp_path / "typed.csv", [
+        full("C6", "r1", 88),      # row 2: lower case
+        full("C6", "Ｒ２", 77),    # row 3: full width
+        full("C6", " r1 ", 88),    # row 4: the same member as row 2
+        full("C2", "ｒ５"),        # row 5: R5's conflict still refuses it, by the stored number
+    ])
+    report = import_scores(engine, STAFF, path)
+    assert report.accepted == [2, 3]
+    by_row = {e.row: e for e in report.rejected}
+    assert sorted(by_row) == [4, 5] and "2" in by_row[4].reason
+    assert "R5" in by_row[5].reason and "22334451" in by_row[5].reason
+    assert sheet(engine, office, "C6", "R1")[0].sheet_status == "submitted"
+    assert sheet(engine, office, "C6", "R2")[1] == {c: 77 for c in CODES}
+    again = import_scores(engine, STAFF, write_csv(tmp_path / "again.csv", [full("C6", "R1", 88)]))
+    assert again.unchanged == [2]
+
+
+def test_an_out_of_range_score_reads_as_typed(engine, office, tmp_path):
+    report = import_scores(engine, STAFF, write_csv(tmp_path / "range.csv", [full("C6", "R1", T3=101, P1="100.5")]))
+    assert [(e.column, e.reason) for e in report.rejected] == [
+        ("T3", "T3 的分數 101 超出範圍（0–100）。"), ("P1", "P1 的分數 100.5 超出範圍（0–100）。")]

@@ -9,9 +9,11 @@ from models import Application, Assignment, AuditEntry, Conflict, Provider, Revi
 from office_tui.actor import Actor
 from office_tui.conflicts import ConflictError
 from office_tui.db import read_session, write_session
+from office_tui.errors import describe
+from office_tui.i18n import set_language
 from office_tui.rubric import RubricError, default_rubric
-from office_tui.scoresheets import (SheetError, counts, load_sheet, my_sheets, reopen_sheet, save_sheet,
-                                    sheet_total)
+from office_tui.scoresheets import (SheetError, counts, find_assignment, load_sheet, my_sheets, reopen_sheet,
+                                    save_sheet, sheet_total)
 
 STAFF = Actor(2, "staff", "staff")
 FULL = {c.code: 80.0 for c in default_rubric().criteria}
@@ -85,8 +87,13 @@ def test_out_of_range_is_refused_and_nothing_changes(demo_engine):
         with write_session(demo_engine, me, "draft") as s:
             save_sheet(s, me, sheet_id, {"T1": 101}, "")
     assert wrong.value.key == "rubric.out_of_range"
+    assert describe(wrong.value) == "T1 的分數 101 超出範圍（0–100）。"  # never "101.0 … 0–100.0"
     with read_session(demo_engine) as s:
         assert s.exec(select(Score.criterion, Score.value).where(Score.assignment_id == sheet_id)).all() == before
+    with pytest.raises(RubricError) as fraction, write_session(demo_engine, me, "draft") as s:
+        save_sheet(s, me, sheet_id, {"P2": 100.5}, "")
+    set_language("en")
+    assert describe(fraction.value) == "Score 100.5 for P2 is out of range (0–100)."
 
 
 def test_conflict_declared_after_assignment_blocks_scoring(demo_engine):
@@ -107,3 +114,39 @@ def test_sheet_total_weights_stages_equally():
     rubric = default_rubric()
     scores = {c.code: (90.0 if c.code.startswith("T") else 60.0) for c in rubric.criteria}
     assert sheet_total(rubric, scores) == pytest.approx(75.0)
+
+
+def test_a_decided_applications_sheet_cannot_be_reopened(engine):
+    from test_committee import STAFF as OFFICE
+    from test_committee import build_office
+
+    ids = build_office(engine)  # C4 rejected, R1's sheet submitted; C3 received; C1 eligible
+    for app_no, key in (("C4", "sheet.reopen_decided"), ("C3", "sheet.not_before_committee")):
+        with pytest.raises(SheetError) as refused, write_session(engine, OFFICE, "reopen") as s:
+            reopen_sheet(s, OFFICE, find_assignment(s, app_no, "R1").id, "更正")
+        assert refused.value.key == key
+    assert describe(refused.value) == "C3 已不在審查階段，評分表不能再修改。"
+    with pytest.raises(SheetError) as refused, write_session(engine, OFFICE, "reopen") as s:
+        reopen_sheet(s, OFFICE, ids["C4/R1"], "更正")
+    assert describe(refused.value) == "C4 已決定（未核定），其評分表是決定的依據，不能退回重開。"
+    set_language("en")
+    with pytest.raises(SheetError) as refused, write_session(engine, OFFICE, "reopen") as s:
+        reopen_sheet(s, OFFICE, ids["C4/R1"], "correction")
+    assert describe(refused.value) == (
+        "C4 has been decided (Rejected); its sheets are the record of that decision and cannot be reopened.")
+    with read_session(engine) as s:
+        assert s.get(Assignment, ids["C4/R1"]).sheet_status == "submitted"
+    with write_session(engine, OFFICE, "reopen") as s:  # still before the committee: allowed
+        reopen_sheet(s, OFFICE, ids["C1/R1"], "更正")
+
+
+@pytest.mark.parametrize("typed", ["R1", "r1", " Ｒ１ ", "ｒ1"])
+def test_a_sheet_is_found_by_the_member_number_however_typed(engine, typed):
+    from test_committee import build_office
+
+    ids = build_office(engine)
+    with read_session(engine) as s:
+        assert find_assignment(s, "C1", typed).id == ids["C1/R1"]
+        with pytest.raises(SheetError) as missing:
+            find_assignment(s, "C1", "R9")
+        assert missing.value.key == "sheet.no_assignment"

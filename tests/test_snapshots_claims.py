@@ -18,7 +18,7 @@ def test_claims_exceptions(snap_compare, demo_url):
         await pilot.press("6")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ClaimsScreen" and app.screen.query("#claims"))
         screen = app.screen
-        await pilot.press("7")
+        await pilot.press("8")
 
         def ready() -> bool:
             row = screen.table.current()

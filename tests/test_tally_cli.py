@@ -89,3 +89,43 @@ def test_import_scores_and_reopen(engine, office, db_url, tmp_path):
         sheet = s.exec(select(Assignment).where(Assignment.application_id == office["C6"],
                                                 Assignment.reviewer_id == office["R1"])).one()
     assert sheet.sheet_status == "draft"
+
+
+def test_member_numbers_as_typed_and_no_reopening_a_decided_sheet(engine, office, db_url):
+    resolved, reopened, decided, english = run_all(
+        (("outliers", "resolve", "C2", "ｒ３", "--note", "維持原評分", "--db", db_url),),
+        (("sheets", "reopen", "C1", "r2", "--reason", "紙本誤植", "--db", db_url),),
+        (("sheets", "reopen", "C4", "R1", "--reason", "紙本誤植", "--db", db_url),),
+        (("sheets", "reopen", "C4", "R2", "--reason", "typo", "--db", db_url, "--lang", "en"),),
+    )
+    assert resolved.returncode == 0, resolved.stderr
+    assert "R3" in resolved.stdout and "ｒ３" not in resolved.stdout
+    assert reopened.returncode == 0, reopened.stderr
+    assert "委員 R2 對 C1 的評分表已退回為草稿" in reopened.stdout
+    assert (decided.returncode, decided.stderr.strip()) == (1, "C4 已決定（未核定），其評分表是決定的依據，不能退回重開。")
+    assert english.returncode == 1 and "C4 has been decided (Rejected)" in english.stderr
+    with read_session(engine) as s:
+        statuses = {a.id: a.sheet_status for a in s.exec(select(Assignment))}
+    assert statuses[office["C1/R2"]] == "draft" and statuses[office["C4/R1"]] == "submitted"
+    assert statuses[office["C4/R2"]] == "submitted"
+
+
+def test_the_tally_names_conflicted_sheets_it_leaves_out(engine, office, db_url):
+    from office_tui.db import write_session
+    from test_committee import STAFF
+
+    from models import Reviewer
+
+    with write_session(engine, STAFF, reason="moved") as s:
+        r3 = s.get(Reviewer, office["R3"])
+        r3.affiliation = "=HYPERLINK 科技"
+        s.add(r3)
+    as_json, as_text = run_all((("tally", "--batch", "1", "--json", "--db", db_url),),
+                               (("tally", "--batch", "1", "--db", db_url),))
+    rows = json.loads(as_json.stdout)
+    assert [list(r) for r in rows] == [KEYS] * 4  # the JSON keys are unchanged
+    c2 = next(r for r in rows if r["application_no"] == "C2")
+    assert c2["mean"] == 70.0 and c2["outliers"] == [] and c2["missing"] == []
+    assert as_text.stdout.rstrip().splitlines()[-1] == (
+        "迴避（不計分，亦不列為缺件）：委員 R3 須迴避 C2：服務單位即申請廠商 =HYPERLINK 科技（統編 22334451）。"
+        "請移除分派：office-tui assign remove C2 R3")

@@ -59,7 +59,7 @@ def register_exports(exports, common) -> None:
     for kind, help_key in (("claims", "claims.cli_export_claims"), ("payments", "claims.cli_export_payments"),
                            ("withholding", "claims.cli_export_withholding")):
         parser = exports.add_parser(kind, help=t(help_key), parents=[common])
-        parser.add_argument("-o", "--output", required=True, metavar="FILE")
+        parser.add_argument("-o", "--output", required=True, metavar="FILE", help=t("export.opt_output"))
         if kind == "claims":
             parser.add_argument("--provider", metavar="UBN")
         if kind == "payments":
@@ -97,7 +97,8 @@ def _list(args) -> int:
 
     opened = office(args)
     rows = claim_results(opened.engine, status=args.status, flagged=True if args.flagged else None,
-                         date_style=opened.settings.date_style)
+                         date_style=opened.settings.date_style, budget_total=opened.settings.budget_total,
+                         close_on=_close_on(opened))
     if args.json:
         json_out([{**r.to_json(), "reasons": list(r.reasons)} for r in rows])
         return EXIT_OK
@@ -199,15 +200,19 @@ def _import_past(args) -> int:
 
 def _export(args) -> int:
     from exports import claims as out
+    from exports.output import planned
 
+    target, new_folder = planned(args.output)  # a bad path is refused before anything is read
     opened = office(args)
     style = opened.settings.date_style
     if args.kind == "claims":
-        path = out.write_claims_summary(opened.engine, Path(args.output), provider_ubn=args.provider, date_style=style)
+        path = out.write_claims_summary(opened.engine, target, provider_ubn=args.provider, date_style=style)
     elif args.kind == "payments":
-        path = out.write_payments(opened.engine, Path(args.output), paid=args.paid, date_style=style)
+        path = out.write_payments(opened.engine, target, paid=args.paid, date_style=style)
     else:
-        path = out.write_withholding(opened.engine, Path(args.output), date_style=style)
+        path = out.write_withholding(opened.engine, target, date_style=style)
     print(t("claims.exported", path=str(path)))
+    if new_folder is not None:
+        print(t("export.folder_created", folder=str(new_folder)))
     return EXIT_OK
 

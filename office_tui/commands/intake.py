@@ -138,10 +138,14 @@ def _import_documents(args) -> int:
 
 
 def _template(args) -> int:
+    from exports.output import planned
     from exports.templates import write_template
 
+    _, new_folder = planned(args.output, (".xlsx", ".csv"))
     target = write_template(args.kind, Path(args.output))
     print(t("cli.template_written", kind=args.kind, path=str(target)))
+    if new_folder is not None:
+        print(t("export.folder_created", folder=str(new_folder)))
     return EXIT_OK
 
 

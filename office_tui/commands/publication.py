@@ -24,25 +24,32 @@ def register_exports(exports, common) -> None:
         parser.set_defaults(handler=handler)
 
 
+def _written(path, n: int, new_folder) -> int:
+    print(t("export.rows_written", n=n, path=path))
+    if new_folder is not None:
+        print(t("export.folder_created", folder=str(new_folder)))
+    return EXIT_OK
+
+
 def _approvals(args) -> int:
     from exports.approvals import export_approvals
+    from exports.output import planned
 
-    path, n = export_approvals(office(args).engine, args.batch, args.output)
-    print(t("export.rows_written", n=n, path=path))
-    return EXIT_OK
+    target, new_folder = planned(args.output)  # a bad path is refused before anything is read
+    return _written(*export_approvals(office(args).engine, args.batch, target), new_folder)
 
 
 def _scoresheets(args) -> int:
+    from exports.output import planned
     from exports.scoresheets import export_scoresheets
 
-    path, n = export_scoresheets(office(args).engine, args.batch, args.output)
-    print(t("export.rows_written", n=n, path=path))
-    return EXIT_OK
+    target, new_folder = planned(args.output)
+    return _written(*export_scoresheets(office(args).engine, args.batch, target), new_folder)
 
 
 def _summary(args) -> int:
+    from exports.output import planned
     from exports.summary import export_summary
 
-    path, n = export_summary(office(args).engine, args.batch, args.output, args.method)
-    print(t("export.rows_written", n=n, path=path))
-    return EXIT_OK
+    target, new_folder = planned(args.output)
+    return _written(*export_summary(office(args).engine, args.batch, target, args.method), new_folder)

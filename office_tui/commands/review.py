@@ -53,7 +53,7 @@ def register_imports(imports, common) -> None:
 def register_exports(exports, common) -> None:
     parser = exports.add_parser("assignments", help=t("cli.export_assignments"), parents=[common])
     parser.add_argument("--batch", type=int, required=True)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help=t("export.opt_output"))
     parser.set_defaults(handler=_export_assignments)
 
 
@@ -81,30 +81,31 @@ def _reviewers_list(args) -> int:
 
 def _conflict_add(args) -> int:
     from office_tui.db import write_session
-    from office_tui.reviewers import add_conflict, conflicted_assignments
+    from office_tui.reviewers import add_conflict, conflict_warnings, normalise_reviewer_no
 
     opened = office(args)
     reason = f"conflict add {args.reviewer_no} {args.ubn}"
     who = actor(opened)
     with write_session(opened.engine, who, reason=reason) as session:
         conflict = add_conflict(session, who, args.reviewer_no, args.ubn, args.note)
-        clashes = conflicted_assignments(session, args.reviewer_no)
-    print(t("roster.conflict_added", reviewer=args.reviewer_no.strip(), ubn=conflict.ubn))
-    for application_no, _reviewer, why in clashes:
-        print(t("roster.already_assigned", application=application_no, why=why), file=sys.stderr)
+        warnings = conflict_warnings(session, args.reviewer_no)
+    print(t("roster.conflict_added", reviewer=normalise_reviewer_no(args.reviewer_no), ubn=conflict.ubn))
+    for warning in warnings:  # each assignment it now clashes with, and the command to remove it
+        print(warning, file=sys.stderr)
     return EXIT_OK
 
 
 def _conflict_remove(args) -> int:
     from office_tui.db import write_session
-    from office_tui.reviewers import parse_conflict_ubn, remove_conflict
+    from office_tui.reviewers import normalise_reviewer_no, parse_conflict_ubn, remove_conflict
 
     opened = office(args)
     reason = f"conflict remove {args.reviewer_no} {args.ubn}"
     who = actor(opened)
     with write_session(opened.engine, who, reason=reason) as session:
         remove_conflict(session, who, args.reviewer_no, args.ubn)
-    print(t("roster.conflict_removed", reviewer=args.reviewer_no.strip(), ubn=parse_conflict_ubn(args.ubn)))
+    print(t("roster.conflict_removed", reviewer=normalise_reviewer_no(args.reviewer_no),
+            ubn=parse_conflict_ubn(args.ubn)))
     return EXIT_OK
 
 
@@ -148,33 +149,43 @@ def _assign_auto(args) -> int:
 def _assign_add(args) -> int:
     from office_tui.assignment import assign
     from office_tui.db import write_session
+    from office_tui.reviewers import normalise_reviewer_no
 
     opened = office(args)
     who = actor(opened)
     with write_session(opened.engine, who, reason=f"assign {args.application_no} {args.reviewer_no}") as session:
         assign(session, who, args.application_no, args.reviewer_no)
-    print(t("assign.added", application=args.application_no.strip(), reviewer=args.reviewer_no.strip()))
+    print(t("assign.added", application=args.application_no.strip(), reviewer=normalise_reviewer_no(args.reviewer_no)))
     return EXIT_OK
 
 
 def _assign_remove(args) -> int:
-    from office_tui.assignment import unassign
+    """An untouched sheet's assignment; a conflicted pair's whatever its sheet holds
+    (its scores are deleted with it, audited with the conflict)."""
     from office_tui.db import write_session
+    from office_tui.reviewers import normalise_reviewer_no, remove_assignment
 
     opened = office(args)
     who = actor(opened)
     with write_session(opened.engine, who, reason=f"unassign {args.application_no} {args.reviewer_no}") as session:
-        unassign(session, who, args.application_no, args.reviewer_no)
-    print(t("assign.removed", application=args.application_no.strip(), reviewer=args.reviewer_no.strip()))
+        removed = remove_assignment(session, who, args.application_no, args.reviewer_no)
+    if removed is None:
+        print(t("assign.removed", application=args.application_no.strip(),
+                reviewer=normalise_reviewer_no(args.reviewer_no)))
+    else:
+        print(t("assign.removed_conflicted", application=removed.application_no, reviewer=removed.reviewer_no,
+                status=t(f"sheet.status_{removed.sheet_status}"), n=removed.scores, why=removed.reason))
     return EXIT_OK
 
 
 def _assign_list(args) -> int:
     from exports.assignments import headers, row_values
-    from office_tui.assignment import assignment_rows
+    from office_tui.assignment import assignment_rows, find_batch
     from office_tui.db import read_session
 
     with read_session(office(args).engine) as session:
+        if args.batch is not None:
+            find_batch(session, args.batch)  # an unknown batch is refused, as by the other commands
         rows = assignment_rows(session, args.batch)
     if args.json:
         json_out([row.to_json() for row in rows])
@@ -186,12 +197,16 @@ def _assign_list(args) -> int:
 
 def _export_assignments(args) -> int:
     from exports.assignments import write_assignments
+    from exports.output import planned
     from office_tui.assignment import assignment_rows, find_batch
     from office_tui.db import read_session
 
+    target, new_folder = planned(args.output)  # a bad path is refused before anything is read
     with read_session(office(args).engine) as session:
         find_batch(session, args.batch)
         rows = assignment_rows(session, args.batch)
-    target = write_assignments(rows, Path(args.output), args.batch)
+    target = write_assignments(rows, target, args.batch)
     print(t("assign.exported", n=len(rows), path=str(target)))
+    if new_folder is not None:
+        print(t("export.folder_created", folder=str(new_folder)))
     return EXIT_OK

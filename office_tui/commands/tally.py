@@ -88,6 +88,9 @@ def _tally(args) -> int:
     print(t("tally.footer", batch=args.batch, method=t(f"tally.method_{args.method}"), n=len(board.rows),
             passed=sum(1 for row in board.rows if row.passed), pass_line=f"{board.rubric.pass_line:g}",
             threshold=f"{board.rubric.outlier_threshold:g}", unresolved=waiting))
+    for (application_no, reviewer_no), reason in board.conflicted.items():  # 迴避: not counted, not missing
+        print(t("tally.conflicted", application=application_no, reviewer=reviewer_no,
+                why=reason.describe(reviewer_no, application_no)))
     return EXIT_OK
 
 
@@ -122,6 +125,7 @@ def _outliers_list(args) -> int:
 
 
 def _outliers_resolve(args) -> int:
+    from models import Reviewer
     from office_tui.db import write_session
     from office_tui.decisions import resolve_outlier
 
@@ -130,8 +134,9 @@ def _outliers_resolve(args) -> int:
         raise CommandError("outlier.note_required", EXIT_USAGE)
     opened = office(args)
     with write_session(opened.engine, actor(opened), reason=note) as session:
-        resolve_outlier(session, actor(opened), args.application_no, args.reviewer_no, note)
-    print(t("outlier.resolved", application=args.application_no, reviewer=args.reviewer_no))
+        resolution = resolve_outlier(session, actor(opened), args.application_no, args.reviewer_no, note)
+        reviewer_no = session.get(Reviewer, resolution.reviewer_id).reviewer_no
+    print(t("outlier.resolved", application=args.application_no.strip(), reviewer=reviewer_no))
     return EXIT_OK
 
 
@@ -179,6 +184,7 @@ def _import_scores(args) -> int:
 
 
 def _sheets_reopen(args) -> int:
+    from models import Reviewer
     from office_tui.db import write_session
     from office_tui.scoresheets import find_assignment, reopen_sheet
 
@@ -190,5 +196,6 @@ def _sheets_reopen(args) -> int:
     with write_session(opened.engine, who, reason=reason) as session:
         assignment = find_assignment(session, args.application_no, args.reviewer_no)
         reopen_sheet(session, who, assignment.id, reason)
-    print(t("tally.sheet_reopened", application=args.application_no, reviewer=args.reviewer_no))
+        reviewer_no = session.get(Reviewer, assignment.reviewer_id).reviewer_no
+    print(t("tally.sheet_reopened", application=args.application_no.strip(), reviewer=reviewer_no))
     return EXIT_OK
