@@ -39,7 +39,7 @@ from office_tui.conflicts import conflict_map
 from office_tui.errors import OfficeError
 from office_tui.i18n import catalogue, t
 from office_tui.programme import CATEGORIES
-from office_tui.reviewers import find_reviewer, require_staff
+from office_tui.reviewers import find_application, find_reviewer, require_staff
 
 DEFAULT_K = 5
 BEFORE_COMMITTEE = "eligible"
@@ -396,14 +396,6 @@ class AssignmentRow:
         return dict(self.__dict__)
 
 
-def _application(session: Session, application_no: str) -> Application:
-    number = (application_no or "").strip()
-    app = session.exec(select(Application).where(Application.application_no == number)).first()
-    if app is None:
-        raise OfficeError("assign.no_such_application", application=number)
-    return app
-
-
 def find_batch(session: Session, batch_no: int) -> Batch:
     batch = session.exec(select(Batch).where(Batch.number == batch_no)).first()
     if batch is None:
@@ -416,7 +408,7 @@ def assign(session: Session, actor: Actor | None, application_no: str, reviewer_
     Refused for a conflict (with its reason), an application not before the committee,
     or an inactive member."""
     require_staff(actor)
-    app = _application(session, application_no)
+    app = find_application(session, application_no)
     reviewer = find_reviewer(session, reviewer_no)
     reason = conflict_map(session, [reviewer.id], [app.id]).get((reviewer.id, app.id))
     if reason is not None:
@@ -439,7 +431,7 @@ def assign(session: Session, actor: Actor | None, application_no: str, reviewer_
 def unassign(session: Session, actor: Actor | None, application_no: str, reviewer_no: str) -> None:
     """Take the member off the application, unless the sheet has scores or was submitted."""
     require_staff(actor)
-    app = _application(session, application_no)
+    app = find_application(session, application_no)
     reviewer = find_reviewer(session, reviewer_no)
     assignment = session.exec(select(Assignment).where(Assignment.application_id == app.id,
                                                        Assignment.reviewer_id == reviewer.id)).first()

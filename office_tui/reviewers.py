@@ -249,7 +249,8 @@ class RemovedAssignment:
     reason: str  # the conflict, in the interface language
 
 
-def _application(session: Session, application_no: str) -> Application:
+def find_application(session: Session, application_no: str) -> Application:
+    """The application numbered ``application_no`` (spaces trimmed), or OfficeError."""
     number = (application_no or "").strip()
     app = session.exec(select(Application).where(Application.application_no == number)).first()
     if app is None:
@@ -260,7 +261,7 @@ def _application(session: Session, application_no: str) -> Application:
 def pair_conflict(session: Session, application_no: str, reviewer_no: str
                   ) -> tuple[Application, Reviewer, ConflictReason | None]:
     """The application, the member and the reason they must not meet (None if they may)."""
-    app = _application(session, application_no)
+    app = find_application(session, application_no)
     reviewer = find_reviewer(session, reviewer_no)
     return app, reviewer, conflict_map(session, [reviewer.id], [app.id]).get((reviewer.id, app.id))
 
