@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from apphelpers import figures_loaded, make_app, press_to_screen, wait_for
 from sqlalchemy import func, select
 
@@ -153,6 +155,9 @@ async def test_login_screen_signs_in_a_demo_user(demo_url):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen" and bool(app.screen.query("#username")))
         await wait_for(pilot, lambda: app.screen.query_one("#username", Input).has_focus)
+        await pilot.pause()
+        shown = " ".join(re.findall(r">([^<]*)<", app.export_screenshot()))
+        assert "r01 / demo" in shown.replace("&#160;", " ")  # the whole hint, not cut by the dialog
         await pilot.press(*"admin", "enter", *"wrong", "enter")
         await wait_for(pilot, lambda: "錯誤" in str(app.screen.query_one("#login-error").render()))
         assert app.actor is None
