@@ -43,7 +43,7 @@ from office_tui.errors import OfficeError, describe
 from office_tui.i18n import t
 from office_tui.reviewers import normalise_reviewer_no
 from office_tui.rubric import Rubric, RubricError, default_rubric, rubric_for
-from office_tui.scoresheets import check_score, submit, write_scores
+from office_tui.scoresheets import submit, write_scores
 
 __all__ = ["ImportReport", "RowError", "import_scores"]
 
@@ -169,7 +169,7 @@ class _Checker:
                 continue
             try:
                 scores[code] = parse_score(cell)
-                check_score(rubric, code, scores[code])
+                rubric.check(code, scores[code])
             except (f.FieldError, RubricError) as problem:
                 errors.append(RowError(number, self.sheet.header(column.field), describe(problem)))
         if not errors and not scores:

@@ -54,7 +54,8 @@ class Rubric:
     def check(self, code: str, value: float) -> None:
         criterion = self.criterion(code)
         if not 0 <= value <= criterion.max:
-            raise RubricError("rubric.out_of_range", code=code, value=value, max=criterion.max)
+            raise RubricError("rubric.out_of_range", code=code, value=plain_number(value),
+                              max=plain_number(criterion.max))
 
     def stage_scores(self, scores: dict[str, float]) -> dict[str, float | None]:
         """Each stage's weighted mean on a 100-point scale; None until all its criteria
@@ -75,6 +76,12 @@ class Rubric:
             return None
         weight = sum(s.weight for s in self.stages)
         return settled(sum(stages[s.code] * s.weight for s in self.stages) / weight)
+
+
+def plain_number(value: float) -> str:
+    """A score as people write it: 101, not 101.0; 100.5 stays 100.5."""
+    value = float(value)
+    return f"{value:.0f}" if value.is_integer() else repr(value)
 
 
 SETTLED_DIGITS = 9

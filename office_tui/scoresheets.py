@@ -26,7 +26,7 @@ from office_tui.conflicts import check_no_conflict
 from office_tui.errors import OfficeError
 from office_tui.i18n import t
 from office_tui.reviewers import reviewer_no_matches
-from office_tui.rubric import Rubric, RubricError, rubric_for
+from office_tui.rubric import Rubric, rubric_for
 
 SHEET_STATUSES = ("assigned", "draft", "submitted")
 
@@ -84,23 +84,6 @@ def scores_of(session: Session, assignment_id: int) -> dict[str, float]:
     return dict(session.exec(select(Score.criterion, Score.value).where(Score.assignment_id == assignment_id)).all())
 
 
-def plain_number(value: float) -> str:
-    """A score as people write it: 101, not 101.0; 100.5 stays 100.5."""
-    value = float(value)
-    return f"{value:.0f}" if value.is_integer() else repr(value)
-
-
-def check_score(rubric: Rubric, code: str, value: float) -> None:
-    """``rubric.check``, its out-of-range refusal showing whole numbers without ".0"."""
-    try:
-        rubric.check(code, value)
-    except RubricError as error:
-        if error.key != "rubric.out_of_range":
-            raise
-        raise RubricError(error.key, **{**error.params, "value": plain_number(error.params["value"]),
-                                        "max": plain_number(error.params["max"])}) from None
-
-
 def write_scores(session: Session, assignment: Assignment, rubric: Rubric, scores: dict[str, float],
                  comment: str | None = None) -> None:
     """Replace the sheet's scores (range-checked against ``rubric``) and its comment; the
@@ -113,7 +96,7 @@ def write_scores(session: Session, assignment: Assignment, rubric: Rubric, score
     if assignment.sheet_status == "submitted":
         raise SheetError("sheet.locked")
     for code, value in scores.items():
-        check_score(rubric, code, value)
+        rubric.check(code, value)
     before = rubric.total(scores_of(session, assignment.id))
     after = rubric.total(scores)
     if before is not None and (after is None or abs(after - before) > 1e-9):
