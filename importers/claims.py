@@ -103,6 +103,10 @@ class ClaimsImportReport(ImportReport):
     updated: list[int] = field(default_factory=list)
     stores_updated: list[dict] = field(default_factory=list)  # store_ubn, row, name/industry: [old, new]
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.accepted or self.updated or self.stores_updated)
+
     def to_json(self) -> dict:
         return {**super().to_json(), "updated": list(self.updated), "stores_updated": list(self.stores_updated)}
 

@@ -40,6 +40,11 @@ class ImportReport:
     def rejected_rows(self) -> list[int]:
         return sorted({error.row for error in self.rejected})
 
+    @property
+    def changed(self) -> bool:
+        """Did the import change anything stored (so that lists showing it reload)?"""
+        return bool(self.accepted)
+
     def to_json(self) -> dict:
         return {
             "accepted": list(self.accepted),

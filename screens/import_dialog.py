@@ -35,7 +35,7 @@ def report_outcome(report) -> ImportOutcome:
     rows = [(e.row, e.column, e.reason) for e in report.rejected]
     rows += [("", column, t("cli.import_unknown_column", column=column)) for column in report.unknown_columns]
     return ImportOutcome(report.summary(), [t("dialog.col_row"), t("dialog.col_column"), t("col.reason")], rows,
-                         bool(report.accepted))
+                         report.changed)
 
 
 def applications_runner(engine, actor, path: Path, progress) -> ImportOutcome:

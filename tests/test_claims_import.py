@@ -239,6 +239,7 @@ def test_reimporting_a_claim_with_its_store_corrected_updates_the_store(world, t
     assert "store_ineligible" in before.flags
     report = import_claims(world.engine, STAFF, write(tmp_path / "b.xlsx", [row()]))
     assert (report.accepted, report.updated, report.unchanged, report.rejected) == ([], [2], [], [])
+    assert report.changed  # nothing added, yet the lists showing the store must reload
     assert report.stores_updated == [{"store_ubn": STORE_A, "row": 2, "name": ["街角花舖", "街角花店"],
                                       "industry": ["製造業", "零售業"]}]
     assert report.to_json()["updated"] == [2]
@@ -252,6 +253,7 @@ def test_reimporting_a_claim_with_its_store_corrected_updates_the_store(world, t
     assert "街角花舖" in entry.changes and "零售業" in entry.changes and entry.reason == "import claims b.xlsx"
     again = import_claims(world.engine, STAFF, write(tmp_path / "b.xlsx", [row()]))
     assert (again.updated, again.unchanged, again.stores_updated) == ([], [2], [])
+    assert not again.changed
 
 
 def test_a_later_claim_for_a_stored_store_renames_it(world, tmp_path):
