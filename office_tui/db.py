@@ -46,9 +46,6 @@ def make_engine(url: str) -> Engine:
     raise DatabaseUrlError(url)
 
 
-PAGE_CACHE_KIB = 65_536
-
-
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
@@ -59,11 +56,6 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # A 64 MiB page cache (the default is 2 MiB) and temporary tables in memory: the
-        # claims pass and the big lists read tens of MiB of pages; memory is only taken
-        # as pages are read.
-        cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
-        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")
