@@ -28,6 +28,14 @@ def headers(reviewers: list[str]) -> list[str]:
             t("export.summary_col_outliers"), t("export.summary_col_decision")]
 
 
+def _member_cell(result, row, member: str):
+    """The member's total; 迴避 where the member must not review the application (their
+    sheet, if any, counts nowhere); empty where they have none."""
+    if (row.application_no, member) in result.conflicted:
+        return t("export.summary_conflicted")
+    return row.totals.get(member)
+
+
 def summary_rows(result) -> list[list[object]]:
     """The cells of each application's row, from a :class:`office_tui.committee.BatchTally`."""
     out = []
@@ -39,7 +47,7 @@ def summary_rows(result) -> list[list[object]]:
         decision = info.decision if info is not None else None
         out.append([
             row.rank, row.application_no, info.company if info else "", info.ubn if info else "",
-            info.solution_name if info else "", *(row.totals.get(m) for m in result.reviewers),
+            info.solution_name if info else "", *(_member_cell(result, row, m) for m in result.reviewers),
             row.mean, row.median, row.trimmed_mean, row.stdev, row.rank_sum, row.mean_rank, row.at_pass_line,
             t("common.yes") if row.passed else t("common.no"), outliers,
             t(f"status.{decision}") if decision else ""])

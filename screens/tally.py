@@ -161,6 +161,10 @@ class TallyScreen(TranslatedBindings, Screen):
             lines.append(line)
         if row.missing:
             lines.append(t("ranking.missing", members="、".join(row.missing)))
+        for (application_no, member), reason in result.conflicted.items():  # 迴避: counted nowhere
+            if application_no == row.application_no:
+                lines.append(t("ranking.conflicted", member=member,
+                               why=reason.describe(member, application_no)))
         panel.update(Text("\n".join(lines)))
 
     # -- choices -------------------------------------------------------------------------

@@ -207,6 +207,11 @@ def test_a_conflicted_members_sheet_never_counts_and_is_not_missing(engine, offi
     with read_session(engine) as s:
         c2_app = s.get(Application, office["C2"])
         assert submitted_totals(s, c2_app, default_rubric()) == pytest.approx({"R2": 70, "R3": 95})
+    # The 評審總表 says 迴避 in R1's column for C2, and keeps R1's total for C1.
+    from exports.summary import headers, summary_rows
+
+    cells = {r[1]: dict(zip(headers(board.reviewers), r)) for r in summary_rows(board)}
+    assert cells["C2"]["R1"] == "迴避" and cells["C1"]["R1"] == pytest.approx(80)
 
 
 def test_a_conflicted_assignment_can_be_removed_with_its_scores(engine, office):

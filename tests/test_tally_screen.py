@@ -108,3 +108,36 @@ async def test_exports_from_the_tally_screen(demo_engine, demo_url, tmp_path):
     assert numbers[: len(ranked)] == ranked, "the summary lists the applications in rank order"
     gazette = load_workbook(tmp_path / "approvals.xlsx").active
     assert gazette["A1"].value == "建構零售暨服務業數據共享創新服務計畫 第3批 雲端解決方案核定名單"
+
+
+async def test_a_conflicted_members_sheet_is_shown_as_such_not_counted(demo_engine, demo_url):
+    """A member who declared a conflict after scoring: the tally's detail says so, with the
+    reason, and their total is not among the counted ones."""
+    from models import Assignment, Batch, Conflict, Provider, Reviewer
+    from office_tui.db import write_session
+
+    with write_session(demo_engine, STAFF, "test: a conflict found after scoring") as s:
+        sheet = s.exec(select(Assignment).join(Application, Application.id == Assignment.application_id)
+                       .where(Application.status == "eligible", Assignment.sheet_status == "submitted")
+                       .order_by(Assignment.id)).first()
+        target = s.get(Application, sheet.application_id)
+        member = s.get(Reviewer, sheet.reviewer_id)
+        number, reviewer_no, batch_no = target.application_no, member.reviewer_no, s.get(Batch, target.batch_id).number
+        s.add(Conflict(reviewer_id=member.id, ubn=s.get(Provider, target.provider_id).ubn, source="declared",
+                       note="配偶任職"))
+    app = make_app(demo_url, actor=STAFF)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for(pilot, lambda: figures_loaded(app))
+        await press_to_screen(pilot, "5", "ReviewScreen")
+        await press_to_screen(pilot, "4", "TallyScreen", "#tally")
+        screen = app.screen
+        screen.batch_no = batch_no
+        screen.reload()
+        await wait_for(pilot, lambda: screen.result is not None and screen.result.batch.number == batch_no
+                       and screen.table.row_count)
+        row = screen.result.row(number)
+        assert reviewer_no not in row.totals and reviewer_no not in row.missing
+        screen.table.move_cursor(row=[r.application_no for r in screen.result.rows].index(number))
+        await wait_for(pilot, lambda: "應迴避" in str(screen.query_one("#tally-detail").render()))
+        detail = str(screen.query_one("#tally-detail").render())
+        assert reviewer_no in detail and "配偶任職" in detail
