@@ -51,7 +51,7 @@ def approve_clean(target: Engine | Session, actor, *, budget_total: int | None =
     The order is the queue of every clean claim, named or not: a named claim is approved
     only when the remainder covers it after every clean claim filed before it, so naming
     a later, smaller claim never jumps it ahead of an earlier one. The first claim the
-    remainder cannot cover, and every clean claim after it, wait (budget_queue says why,
+    remainder cannot cover, and every clean claim after it, wait (waiting_notes says why,
     with the figures of the moment)."""
     today = today or office_today()
     with unit_of_work(target, actor, reason or "approve clean claims") as session:
