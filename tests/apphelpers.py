@@ -40,3 +40,22 @@ async def press_to_screen(pilot, key: str, screen_name: str, ready: str | None =
     await pilot.press(key)
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen_name
                    and (ready is None or bool(pilot.app.screen.query(ready))))
+
+
+def conflict_after_scoring(engine, note: str) -> tuple[str, str, int, int]:
+    """The first submitted sheet of an application before the committee, whose member
+    then declares a conflict with the applicant: (application number, member number,
+    batch number, sheet id)."""
+    from sqlmodel import select
+
+    from models import Application, Assignment, Batch, Conflict, Provider, Reviewer
+    from office_tui.db import write_session
+
+    with write_session(engine, STAFF, "test: a conflict found after scoring") as s:
+        sheet = s.exec(select(Assignment).join(Application, Application.id == Assignment.application_id)
+                       .where(Application.status == "eligible", Assignment.sheet_status == "submitted")
+                       .order_by(Assignment.id)).first()
+        target, member = s.get(Application, sheet.application_id), s.get(Reviewer, sheet.reviewer_id)
+        s.add(Conflict(reviewer_id=member.id, ubn=s.get(Provider, target.provider_id).ubn, source="declared",
+                       note=note))
+        return target.application_no, member.reviewer_no, s.get(Batch, target.batch_id).number, sheet.id

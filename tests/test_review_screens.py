@@ -133,18 +133,10 @@ async def test_staff_import_paper_sheets_from_the_sheets_list(demo_engine, demo_
 async def test_a_scored_sheet_of_a_pair_found_conflicted_later_is_removed_from_the_panel(demo_engine, demo_url):
     """A member declares a conflict after scoring: `d` on the assignment screen takes the
     sheet and its scores off (a sheet with scores is otherwise kept), and says why."""
+    from apphelpers import conflict_after_scoring
     from models import Score
 
-    with write_session(demo_engine, STAFF, "test: a conflict found after scoring") as s:
-        sheet = s.exec(select(Assignment).join(Application, Application.id == Assignment.application_id)
-                       .where(Application.status == "eligible", Assignment.sheet_status == "submitted")
-                       .order_by(Assignment.id)).first()
-        target = s.get(Application, sheet.application_id)
-        member = s.get(Reviewer, sheet.reviewer_id)
-        number, reviewer_no, sheet_id = target.application_no, member.reviewer_no, sheet.id
-        batch_no = s.get(Batch, target.batch_id).number
-        s.add(Conflict(reviewer_id=member.id, ubn=s.get(Provider, target.provider_id).ubn, source="declared",
-                       note="曾任該公司顧問"))
+    number, reviewer_no, batch_no, sheet_id = conflict_after_scoring(demo_engine, "曾任該公司顧問")
     app = make_app(demo_url, actor=STAFF)
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await _to(pilot, app, "2", "AssignmentsScreen", "#assignments")

@@ -113,18 +113,9 @@ async def test_exports_from_the_tally_screen(demo_engine, demo_url, tmp_path):
 async def test_a_conflicted_members_sheet_is_shown_as_such_not_counted(demo_engine, demo_url):
     """A member who declared a conflict after scoring: the tally's detail says so, with the
     reason, and their total is not among the counted ones."""
-    from models import Assignment, Batch, Conflict, Provider, Reviewer
-    from office_tui.db import write_session
+    from apphelpers import conflict_after_scoring
 
-    with write_session(demo_engine, STAFF, "test: a conflict found after scoring") as s:
-        sheet = s.exec(select(Assignment).join(Application, Application.id == Assignment.application_id)
-                       .where(Application.status == "eligible", Assignment.sheet_status == "submitted")
-                       .order_by(Assignment.id)).first()
-        target = s.get(Application, sheet.application_id)
-        member = s.get(Reviewer, sheet.reviewer_id)
-        number, reviewer_no, batch_no = target.application_no, member.reviewer_no, s.get(Batch, target.batch_id).number
-        s.add(Conflict(reviewer_id=member.id, ubn=s.get(Provider, target.provider_id).ubn, source="declared",
-                       note="配偶任職"))
+    number, reviewer_no, batch_no, _ = conflict_after_scoring(demo_engine, "配偶任職")
     app = make_app(demo_url, actor=STAFF)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_for(pilot, lambda: figures_loaded(app))
