@@ -9,6 +9,8 @@ one ``bulk`` entry with :func:`record_bulk`.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 
@@ -28,6 +30,21 @@ def attach(session: Session, actor, reason: str = "") -> None:
 def set_reason(session: Session, reason: str) -> None:
     actor, _ = session.info.get(_INFO_KEY, (None, ""))
     session.info[_INFO_KEY] = (actor, reason)
+
+
+@contextmanager
+def reason_for(session: Session, reason: str) -> Iterator[None]:
+    """Changes flushed inside the block are recorded with ``reason``; the session's own
+    reason is back afterwards."""
+    saved = session.info.get(_INFO_KEY)
+    set_reason(session, reason)
+    try:
+        yield
+    finally:
+        if saved is None:
+            session.info.pop(_INFO_KEY, None)
+        else:
+            session.info[_INFO_KEY] = saved
 
 
 def _plain(value):

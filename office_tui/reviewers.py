@@ -285,10 +285,8 @@ def remove_conflicted_assignment(session: Session, actor: Actor | None, applicat
     from office_tui import audit
 
     why = conflict.describe(reviewer.reviewer_no, app.application_no)
-    saved = session.info.get(audit._INFO_KEY)
-    audit.set_reason(session, t("assign.conflict_removal_reason", application=app.application_no,
-                                reviewer=reviewer.reviewer_no, why=why))
-    try:
+    with audit.reason_for(session, t("assign.conflict_removal_reason", application=app.application_no,
+                                     reviewer=reviewer.reviewer_no, why=why)):
         scores = session.exec(select(Score).where(Score.assignment_id == assignment.id)).all()
         for score in scores:
             session.delete(score)
@@ -299,9 +297,6 @@ def remove_conflicted_assignment(session: Session, actor: Actor | None, applicat
         status = assignment.sheet_status
         session.delete(assignment)
         session.flush()
-    finally:
-        if saved is not None:
-            session.info[audit._INFO_KEY] = saved
     return RemovedAssignment(app.application_no, reviewer.reviewer_no, status, len(scores), why)
 
 
