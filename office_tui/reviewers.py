@@ -248,6 +248,11 @@ class RemovedAssignment:
     scores: int  # score rows deleted with it
     reason: str  # the conflict, in the interface language
 
+    def describe(self) -> str:
+        """What was deleted and why, in the interface language."""
+        return t("assign.removed_conflicted", application=self.application_no, reviewer=self.reviewer_no,
+                 status=t(f"sheet.status_{self.sheet_status}"), n=self.scores, why=self.reason)
+
 
 def find_application(session: Session, application_no: str) -> Application:
     """The application numbered ``application_no`` (spaces trimmed), or OfficeError."""

@@ -184,11 +184,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
 
                 def remove(session) -> str:
                     removed = remove_assignment(session, self.app.actor, row.application_no, reviewer_no)
-                    if removed is None:
-                        return message
-                    return t("assign.removed_conflicted", application=removed.application_no,
-                             reviewer=removed.reviewer_no, status=t(f"sheet.status_{removed.sheet_status}"),
-                             n=removed.scores, why=removed.reason)
+                    return message if removed is None else removed.describe()
 
                 self._run(remove, message)
 

@@ -173,8 +173,7 @@ def _assign_remove(args) -> int:
         print(t("assign.removed", application=args.application_no.strip(),
                 reviewer=normalise_reviewer_no(args.reviewer_no)))
     else:
-        print(t("assign.removed_conflicted", application=removed.application_no, reviewer=removed.reviewer_no,
-                status=t(f"sheet.status_{removed.sheet_status}"), n=removed.scores, why=removed.reason))
+        print(removed.describe())
     return EXIT_OK
 
 
