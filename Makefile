@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_applications.py
 	$(BIN)/python benchmarks/triage.py
 	$(BIN)/python benchmarks/tally.py
+	$(BIN)/python benchmarks/assignment.py
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/reconcile.py
 

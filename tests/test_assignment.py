@@ -4,7 +4,6 @@ and the database side (by hand, automatic top-ups, refusals with their reasons).
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from datetime import date, datetime, timezone
 
@@ -409,18 +408,16 @@ def test_a_sheet_now_in_conflict_does_not_count_towards_k():
     assert default_cap(apps, members, 2) == 1  # ⌈(2 + the conflicted sheet) / 3⌉
 
 
-def test_a_thousand_applications_and_twenty_five_members_in_good_time():
+def test_a_thousand_applications_and_twenty_five_members_balance_exactly():
+    """The size of a real batch (its speed: benchmarks/assignment.py)."""
     rnd = random.Random(3)
     categories = ("pos", "crm", "hr", "inventory")
     members = [PlanMember(f"R{j:02d}", rnd.choice(categories)) for j in range(25)]
     apps = [PlanApplication(f"A{i:04d}", rnd.choice(categories),
                             conflicted=frozenset(m.reviewer_no for m in members if rnd.random() < 0.1))
             for i in range(1000)]
-    started = time.perf_counter()
     plan = plan_assignments(apps, members, k=5)
-    elapsed = time.perf_counter() - started
-    assert len(plan.created) == 5000 and set(plan.loads.values()) == {200}
-    assert elapsed < 15, elapsed  # about 0.5 s; a plan that scans every application per seat takes minutes
+    assert len(plan.created) == 5000 and set(plan.loads.values()) == {200} and not plan.shortfalls
 
 
 # -- on a real database --------------------------------------------------------------
