@@ -1,6 +1,6 @@
 """Automatic assignment speed: `.venv/bin/python benchmarks/assignment.py [--runs 5]`.
 
-Times ``office_tui.assignment.plan_assignments`` (the min-cost flow) on a batch of 1,000
+Times ``office_tui.committee.assignment.plan_assignments`` (the min-cost flow) on a batch of 1,000
 applications × 25 members, K = 5, with expertise and 10% of the pairs in conflict, and on
 a tight cap (fewer seats than K × applications). Reference, in the same run on the same
 data: a plain greedy pass (each application in turn takes the least-loaded free members
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from office_tui.assignment import PlanApplication, PlanMember, default_cap, plan_assignments  # noqa: E402
+from office_tui.committee.assignment import PlanApplication, PlanMember, default_cap, plan_assignments  # noqa: E402
 
 
 def batch(seed: int = 3):

@@ -45,8 +45,8 @@ SOLUTION_WORDS = ("雲端", "智慧", "POS", "收銀", "進銷存", "會員", "�
 def generate(rows: int, seed: int = 11) -> list:
     from exports.approvals import ApprovalRow
     from office_tui.demo import names
-    from office_tui.programme import CATEGORIES
-    from office_tui.ubn import make_ubn
+    from office_tui.core.programme import CATEGORIES
+    from office_tui.core.ubn import make_ubn
 
     rng = random.Random(seed)
     providers = []

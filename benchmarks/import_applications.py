@@ -53,11 +53,11 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     import openpyxl
 
     from importers.application_rows import CAPACITIES
-    from importers.layouts import APPLICATIONS
+    from office_tui.layouts import APPLICATIONS
     from office_tui.demo import names
-    from office_tui.i18n import catalogue
-    from office_tui.programme import CATEGORIES
-    from office_tui.ubn import make_ubn
+    from office_tui.core.i18n import catalogue
+    from office_tui.core.programme import CATEGORIES
+    from office_tui.core.ubn import make_ubn
 
     rng = random.Random(seed)
     zh = catalogue("zh_TW")
@@ -124,10 +124,10 @@ def fresh_database(folder: Path, drop_indexes: tuple[str, ...] = (), foreign_key
 
     from sqlalchemy import event
 
-    from office_tui.batches import save_batch
-    from office_tui.clock import OFFICE_TZ
-    from office_tui.db import make_engine
-    from office_tui.migrate import upgrade
+    from office_tui.intake.batches import save_batch
+    from models.clock import OFFICE_TZ
+    from office_tui.core.db import make_engine
+    from office_tui.core.migrate import upgrade
 
     path = folder / "import_bench.db"
     for suffix in ("", "-wal", "-shm"):

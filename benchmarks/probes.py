@@ -100,13 +100,13 @@ def _office_probe_class(marks: dict, spawn: float, on_ready=None):
 
 
 def _settings(url: str):
-    from office_tui.config import load_settings
+    from office_tui.core.config import load_settings
 
     return load_settings(db=url)
 
 
 def _actor():
-    from office_tui.actor import Actor
+    from office_tui.core.actor import Actor
 
     return Actor(None, *ACTOR)
 
@@ -185,7 +185,7 @@ def probe_datatable(spawn: float, url: str) -> dict:
     from textual.widgets import DataTable, Footer, Header
 
     from models import Store
-    from office_tui.db import make_engine, read_session
+    from office_tui.core.db import make_engine, read_session
 
     engine = make_engine(url)
     with read_session(engine) as session:  # a warm connection, as the office app has
@@ -332,8 +332,8 @@ def probe_filter(spawn: float, url: str) -> dict:
     marks["samples"] = asyncio.run(session())
 
     # Reference: the same filters straight through ListSource (count + first page).
-    from office_tui.db import make_engine
-    from office_tui.listing import stores_source
+    from office_tui.core.db import make_engine
+    from office_tui.core.listing import stores_source
 
     engine = make_engine(url)
     source = stores_source(engine)
@@ -396,30 +396,30 @@ def probe_breakdown(spawn: float, url: str) -> dict:
     full_gc = time.perf_counter() - t_gc
     objects = len(gc.get_objects())
     t = time.perf_counter()
-    from office_tui.config import load_settings
-    from office_tui.db import make_engine
+    from office_tui.core.config import load_settings
+    from office_tui.core.db import make_engine
 
     settings = load_settings(db=url)
     engine = make_engine(settings.db_url)
     lap("load_settings + make_engine")
-    from office_tui.migrate import upgrade
+    from office_tui.core.migrate import upgrade
 
     upgrade(engine)
     lap("migrate.upgrade(engine) with the schema already at head (no Alembic import)")
-    from office_tui.auth import user_count
-    from office_tui.startup import is_empty
+    from office_tui.core.auth import user_count
+    from office_tui.opening import is_empty
 
     is_empty(engine), user_count(engine)
     lap("is_empty + user_count")
-    from office_tui.dashboard import headline
-    from office_tui.notices import list_notices
+    from office_tui.views.dashboard import headline
+    from office_tui.notices.correction import list_notices
 
     headline(engine)
     lap("dashboard.headline (5 queries, first call)")
-    from office_tui.clock import office_today
-    from office_tui.workdays import national_holidays
+    from models.clock import office_today
+    from office_tui.core.workdays import national_holidays
 
-    lap("import office_tui.workdays (holidays)")
+    lap("import office_tui.core.workdays (holidays)")
     national_holidays(office_today().year)
     lap("holidays.country_holidays('TW') for this year (the notices' horizon)")
     list_notices(engine, due_within=True)
@@ -430,7 +430,7 @@ def probe_breakdown(spawn: float, url: str) -> dict:
     # The stores list's first page under a selective filter: the SQL the app sends.
     from sqlalchemy import event
 
-    from office_tui.listing import stores_source
+    from office_tui.core.listing import stores_source
 
     captured: list = []
 

@@ -41,7 +41,7 @@ def say(text: str = "") -> None:
 
 
 def _ok(path: Path) -> bool:
-    from office_tui.migrate import SCHEMA_HEAD
+    from office_tui.core.migrate import SCHEMA_HEAD
 
     if not path.exists():
         return False
@@ -86,9 +86,9 @@ def naive(engine, limit: int | None) -> tuple[float, int, dict]:
     from sqlmodel import Session
 
     from models import Application, Claim, Contract, ContractSolution, Invoice, PastRecipient, Store, UsageDaily
-    from office_tui.programme import (CLAIM_FLAGS, CLAIM_GRANTED_STATUSES, CLAIM_OPEN_STATUSES, CLAIM_WINDOW_DAYS,
+    from office_tui.core.programme import (CLAIM_FLAGS, CLAIM_GRANTED_STATUSES, CLAIM_OPEN_STATUSES, CLAIM_WINDOW_DAYS,
                                       FATAL_FLAGS, INDUSTRIES, SUBSIDISABLE_APPLICATION_STATUSES, SUBSIDY_CAP)
-    from office_tui.reconcile import one_year_end
+    from office_tui.claims.reconcile import one_year_end
     from datetime import timedelta
 
     started = time.perf_counter()
@@ -176,8 +176,8 @@ def main() -> None:
     path = ensure_db()
     from sqlalchemy import text
 
-    from office_tui.db import make_engine, write_session
-    from office_tui.reconcile import reconcile
+    from office_tui.core.db import make_engine, write_session
+    from office_tui.claims.reconcile import reconcile
 
     engine = make_engine(f"sqlite:///{path}")
     with engine.connect() as c:

@@ -6,9 +6,9 @@ Target (issue 5): the tally of a batch of 1,000 applications × 5 members ≤ 1 
   eligible applications, each with 5 members (drawn in turn from a pool of ``--members``)
   whose sheets are submitted with all 13 criteria scored: 5,000 sheets, 65,000 Score rows.
   Written by Core executemany (building it is not measured).
-* Measured: ``office_tui.committee.batch_tally(session, 1)`` in a fresh read session, after
+* Measured: ``office_tui.committee.batch_tally.batch_tally(session, 1)`` in a fresh read session, after
   one warm-up, ``--runs`` times; the median is compared with the target. The split: the
-  time inside the pure ``office_tui.tally.tally`` versus everything else (the queries,
+  time inside the pure ``office_tui.committee.tally.tally`` versus everything else (the queries,
   the rubric totals, assembling the result).
 * Results go to ``benchmarks/out/tally.json``.
 """
@@ -40,9 +40,9 @@ def build(url: str, apps: int, members: int, seed: int = 1) -> int:
     from sqlalchemy import insert
 
     from models import Application, Assignment, Batch, Provider, Reviewer, Score
-    from office_tui.db import make_engine
-    from office_tui.migrate import upgrade
-    from office_tui.rubric import default_rubric
+    from office_tui.core.db import make_engine
+    from office_tui.core.migrate import upgrade
+    from office_tui.committee.rubric import default_rubric
 
     rng = random.Random(seed)
     codes = [c.code for c in default_rubric().criteria]
@@ -78,8 +78,8 @@ def build(url: str, apps: int, members: int, seed: int = 1) -> int:
 
 
 def measure(url: str, runs: int) -> dict:
-    import office_tui.committee as committee
-    from office_tui.db import make_engine, read_session
+    import office_tui.committee.batch_tally as committee
+    from office_tui.core.db import make_engine, read_session
 
     pure = committee.tally
     inside: list[float] = []

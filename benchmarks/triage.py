@@ -84,7 +84,7 @@ def seed(engine) -> None:
 
     import pdfs
     from models import Application
-    from office_tui.db import write_session
+    from office_tui.core.db import write_session
 
     pdfs.seed_applications(engine)
     with write_session(engine, None) as session:
@@ -111,8 +111,8 @@ def reference(folder: Path) -> tuple[float, int]:
 def triage(folder: Path) -> tuple[float, int]:
     """import_documents on a fresh database and data directory: seconds, files."""
     from importers.documents import import_documents
-    from office_tui.db import make_engine
-    from office_tui.migrate import upgrade
+    from office_tui.core.db import make_engine
+    from office_tui.core.migrate import upgrade
 
     work = Path(tempfile.mkdtemp(prefix="triage-", dir=OUT))
     os.environ["OFFICE_TUI_DATA_DIR"] = str(work / "data")

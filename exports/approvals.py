@@ -22,9 +22,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from models import Application, Batch, Decision, Provider
-from office_tui.dates import format_date
-from office_tui.errors import OfficeError
-from office_tui.i18n import catalogue, t
+from office_tui.core.dates import format_date
+from office_tui.core.errors import OfficeError
+from office_tui.core.i18n import catalogue, t
 
 APPROVED_STATUSES = ("approved", "listed", "delisted")
 PRICE_FORMAT = "#,##0"
@@ -112,7 +112,7 @@ def write_approvals(rows: Iterable[ApprovalRow], path: str | Path, *, batch_no: 
 def export_approvals(engine, batch_no: int, path: str | Path) -> tuple[Path, int]:
     """Read the batch's approvals and write the 核定名單; (path, number of rows). Nothing
     is written for an unknown batch."""
-    from office_tui.db import read_session
+    from office_tui.core.db import read_session
 
     with read_session(engine) as session:
         batch = find_batch(session, batch_no)

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from office_tui.assignment import AssignmentRow
-from office_tui.clock import office_today
-from office_tui.dates import format_date
-from office_tui.i18n import t
+from office_tui.committee.assignment import AssignmentRow
+from models.clock import office_today
+from office_tui.core.dates import format_date
+from office_tui.core.i18n import t
 
 SHEET_TITLE = "審查分派表"
 HEADER_KEYS = ("assign.col_application_no", "assign.col_company", "assign.col_ubn", "assign.col_solution",

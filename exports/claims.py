@@ -24,12 +24,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from office_tui.clock import office_today
-from office_tui.dates import format_date
-from office_tui.db import read_session
-from office_tui.errors import OfficeError
-from office_tui.i18n import t
-from office_tui.programme import CLAIM_GRANTED_STATUSES
+from models.clock import office_today
+from office_tui.core.dates import format_date
+from office_tui.core.db import read_session
+from office_tui.core.errors import OfficeError
+from office_tui.core.i18n import t
+from office_tui.core.programme import CLAIM_GRANTED_STATUSES
 
 MONEY_FORMAT = "#,##0"
 

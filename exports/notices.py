@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from office_tui.clock import office_today
-from office_tui.dates import format_date
-from office_tui.i18n import t
-from office_tui.notices import NoticeRow
+from models.clock import office_today
+from office_tui.core.dates import format_date
+from office_tui.core.i18n import t
+from office_tui.notices.correction import NoticeRow
 
 SHEET_TITLE = "補正通知"
 ITEMS_COLUMN = 8  # 補正項目, several lines

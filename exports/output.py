@@ -22,8 +22,8 @@ import errno
 import os
 from pathlib import Path
 
-from office_tui.errors import OfficeError
-from office_tui.i18n import t
+from office_tui.core.errors import OfficeError
+from office_tui.core.i18n import t
 
 XLSX = ".xlsx"
 

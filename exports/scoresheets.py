@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 
 from exports.approvals import find_batch, programme_name
 from models import Application, Assignment, Provider, Reviewer, Score
-from office_tui.i18n import current_language, t
-from office_tui.rubric import Rubric, rubric_for
+from office_tui.core.i18n import current_language, t
+from office_tui.committee.rubric import Rubric, rubric_for
 
 SCORE_FORMAT = "0.00"
 
@@ -108,8 +108,8 @@ def write_scoresheets(rubric: Rubric, members: list[MemberSheets], path: str | P
 def export_scoresheets(engine, batch_no: int, path: str | Path) -> tuple[Path, int]:
     """Read and write the batch's score sheets; (path, number of sheets). A batch with no
     assignment is an error: an empty workbook is not a print-out."""
-    from office_tui.db import read_session
-    from office_tui.errors import OfficeError
+    from office_tui.core.db import read_session
+    from office_tui.core.errors import OfficeError
 
     with read_session(engine) as session:
         batch = find_batch(session, batch_no)

@@ -3,7 +3,7 @@
 名次, 申請編號, 服務提供者, 統一編號, 方案名稱, each member's total (a column per member
 number; blank where that member has no submitted sheet), 平均, 中位數, 截尾平均, 標準差,
 序位和, 平均序位, 達及格人數, 是否通過, 離群委員 (those already discussed are marked), 決議.
-The numbers are those of ``office_tui.committee.batch_tally`` under the chosen method;
+The numbers are those of ``office_tui.committee.batch_tally.batch_tally`` under the chosen method;
 scores are numbers to two decimals, never rounded text.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exports.approvals import programme_name
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 
 SCORE_FORMAT = "0.00"
 FIXED_BEFORE = 5  # 名次 … 方案名稱
@@ -37,7 +37,7 @@ def _member_cell(result, row, member: str):
 
 
 def summary_rows(result) -> list[list[object]]:
-    """The cells of each application's row, from a :class:`office_tui.committee.BatchTally`."""
+    """The cells of each application's row, from a :class:`office_tui.committee.batch_tally.BatchTally`."""
     out = []
     for row in result.rows:
         info = result.info.get(row.application_no)
@@ -72,8 +72,8 @@ def write_summary(result, path: str | Path) -> Path:
 
 def export_summary(engine, batch_no: int, path: str | Path, method: str = "mean") -> tuple[Path, int]:
     """Tally the batch and write its summary; (path, number of applications)."""
-    from office_tui.committee import batch_tally
-    from office_tui.db import read_session
+    from office_tui.committee.batch_tally import batch_tally
+    from office_tui.core.db import read_session
 
     from exports.approvals import find_batch
 

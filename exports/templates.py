@@ -1,6 +1,6 @@
 """Empty import templates (`office-tui template KIND -o FILE`).
 
-Each kind is a :class:`importers.tabular.Layout` from :mod:`importers.layouts`, the very
+Each kind is a :class:`office_tui.layouts.Layout` from :mod:`office_tui.layouts`, the very
 table its importer reads the file with, so a template and its importer cannot disagree.
 An .xlsx template has the Chinese headers in row 1 of the first sheet (code columns
 formatted as Text, so a UBN typed as 04595257 keeps its zero) and a second sheet 說明
@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from importers.layouts import LAYOUTS
-from importers.tabular import Layout
-from office_tui.errors import OfficeError
-from office_tui.i18n import t
+from office_tui.layouts import LAYOUTS
+from office_tui.layouts import Layout
+from office_tui.core.errors import OfficeError
+from office_tui.core.i18n import t
 
 SHEET_TITLES = {"applications": "申請案", "reviewers": "審查委員", "scores": "評分", "claims": "請款",
                 "usage": "使用紀錄", "usage-daily": "每日使用次數", "past-recipients": "過往受補助店家"}

@@ -20,14 +20,14 @@ from typing import Any
 
 from importers import fields as f
 from importers.fields import FieldError
-from importers.layouts import APPLICATIONS
+from office_tui.layouts import APPLICATIONS
 from importers.report import RowError
 from importers.tabular import Chunk
-from office_tui.eligibility import MIN_TERM_MONTHS
-from office_tui.errors import describe
-from office_tui.i18n import catalogue
-from office_tui.programme import CATEGORIES
-from office_tui.ubn import is_valid_ubn
+from office_tui.intake.eligibility import MIN_TERM_MONTHS
+from office_tui.core.errors import describe
+from office_tui.core.i18n import catalogue
+from office_tui.core.programme import CATEGORIES
+from office_tui.core.ubn import is_valid_ubn
 
 CAPACITIES = ("1~10", "11~100", "101~200", "201~300", "301~400", "401~500", "500以上")
 INTRO_MAX = 300  # Provider.intro

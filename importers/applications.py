@@ -11,7 +11,7 @@ Providers: one per UBN. A row whose UBN is registered (before, or earlier in the
 under the same company name joins that provider; under another name it is refused with
 the programme's own 「公司統編(帳號)：…，已申請過！」. No qualification checks are written:
 conditions 1–2 are computed from the provider's data whenever they are read
-(office_tui.eligibility.checklist), 3–9 are staff's to record.
+(office_tui.intake.eligibility.checklist), 3–9 are staff's to record.
 
 Speed (benchmarks/import_applications.py: 50,000 rows): the sheet is read with
 python-calamine in chunks of columns, each column parsed once per distinct value, the
@@ -34,16 +34,16 @@ from types import SimpleNamespace
 from sqlalchemy import Engine, func, select
 
 from importers.application_rows import ApplicationRows, name_key
-from importers.layouts import APPLICATIONS
+from office_tui.layouts import APPLICATIONS
 from importers.report import ImportReport, RowError
 from importers.tabular import Chunk, Sheet, insert_columns, insert_rows, open_sheet
 from models import Application, Batch, Provider
-from office_tui import audit
-from office_tui.clock import now_utc
-from office_tui.db import write_session
-from office_tui.errors import describe
-from office_tui.i18n import t
-from office_tui.intake import DuplicateProvider, status_on_arrival
+from office_tui.core import audit
+from models.clock import now_utc
+from office_tui.core.db import write_session
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
+from office_tui.intake.registration import DuplicateProvider, status_on_arrival
 
 __all__ = ["ImportReport", "Progress", "RowError", "import_applications"]
 

@@ -23,7 +23,7 @@ All-or-nothing: the good rows go in together in one transaction, or none do. Imp
 the same file again changes nothing (rows stored with the same content are
 ``unchanged``; a stored claim whose row corrects only its store's name or industry is
 ``updated``); a claim number stored with other content is refused — a correction goes
-through office_tui.claims.edit_claim, audited with its reason.
+through office_tui.claims.actions.edit_claim, audited with its reason.
 
 :func:`file_claims` is the same for rows given as dicts (the claim form).
 """
@@ -41,16 +41,16 @@ from dataclasses import dataclass, field
 from importers import fields as f
 from importers.application_rows import name_key, parse_ubn
 from importers.fields import FieldError
-from importers.layouts import CLAIMS
+from office_tui.layouts import CLAIMS
 from importers.report import ImportReport, RowError
 from importers.tabular import Row, insert_rows, open_sheet
 from models import Application, Claim, Contract, ContractSolution, Invoice, Provider, Store
-from office_tui import audit
-from office_tui.clock import now_utc
-from office_tui.errors import OfficeError, describe
-from office_tui.i18n import t
-from office_tui.programme import SUBSIDY_CAP
-from office_tui.reconcile import reconcile, unit_of_work
+from office_tui.core import audit
+from models.clock import now_utc
+from office_tui.core.errors import OfficeError, describe
+from office_tui.core.i18n import t
+from office_tui.core.programme import SUBSIDY_CAP
+from office_tui.claims.reconcile import reconcile, unit_of_work
 
 __all__ = ["ClaimsImportReport", "file_claims", "import_claims"]
 
@@ -328,7 +328,7 @@ def _update_stores(session, known: _Known) -> None:
 def import_claims(engine: Engine, actor, path: str | Path, *, close_on: date | None = None) -> ClaimsImportReport:
     """Import the claims in ``path`` (.xlsx or .csv) and reconcile, in one transaction.
     A problem with the file as a whole raises ImportFileError and nothing is imported."""
-    from office_tui.db import write_session
+    from office_tui.core.db import write_session
 
     path = Path(path)
     with open_sheet(path, CLAIMS) as sheet:

@@ -2,7 +2,7 @@
 PowerPoint deck (a zip holding ``ppt/``, or an OLE file with a "PowerPoint Document"
 stream), or anything else (``not_pdf``); the extension only counts as a hint (warning
 ``wrong_extension`` when it does not fit) — and what a PDF says: it is opened once with
-pdfplumber and each page's ``extract_text`` run once; :func:`office_tui.document_reading.read_pages`
+pdfplumber and each page's ``extract_text`` run once; :func:`office_tui.documents.reading.read_pages`
 does the rest on that text (kind, UBNs, dates, period).
 
 A file that cannot be read (encrypted, corrupt, not a PDF) keeps the kind its file name
@@ -22,9 +22,9 @@ from datetime import date
 from pathlib import Path
 
 from importers.document_store import CHUNK, StoredFile
-from office_tui.document_kinds import kind_from_name, kind_label
-from office_tui.document_reading import Reading, read_pages, sentences, warning_sentences
-from office_tui.i18n import t
+from office_tui.documents.kinds import kind_from_name, kind_label
+from office_tui.documents.reading import Reading, read_pages, sentences, warning_sentences
+from office_tui.core.i18n import t
 
 DECK_SUFFIXES = frozenset({".ppt", ".pptx", ".pps", ".ppsx"})
 PREVIEW_CHARS = 2000

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from office_tui.config import data_dir
-from office_tui.errors import OfficeError
+from office_tui.core.config import data_dir
+from office_tui.core.errors import OfficeError
 
 HEAD_BYTES = 2048  # the start of each file, kept to tell what it is
 TAIL_BYTES = 4096  # its end: a complete PDF ends with %%EOF

@@ -34,11 +34,11 @@ from sqlmodel import Session, select
 from importers.document_file import DECK_SUFFIXES, FileReading, quiet_pdfminer, read_file
 from importers.document_store import DocumentImportError, SourceError, store_copy, store_folder
 from models import Application, Document, Provider
-from office_tui.db import read_session, write_session
-from office_tui.document_kinds import kind_from_name
-from office_tui.document_periods import submission_day
-from office_tui.document_reading import sentences
-from office_tui.i18n import t
+from office_tui.core.db import read_session, write_session
+from office_tui.documents.kinds import kind_from_name
+from office_tui.documents.periods import submission_day
+from office_tui.documents.reading import sentences
+from office_tui.core.i18n import t
 
 SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
 
@@ -113,8 +113,8 @@ def import_summary(results: list[TriageResult]) -> str:
 
 def report_table(results: list[TriageResult]) -> tuple[list[str], list[tuple[str, ...]]]:
     """The import's report as staff read it (headers, rows), for the shell and the TUI."""
-    from office_tui.document_kinds import kind_label
-    from office_tui.document_reading import status_label, warning_label
+    from office_tui.documents.kinds import kind_label
+    from office_tui.documents.reading import status_label, warning_label
 
     headers = [t("col.file_name"), t("col.application_no"), t("col.kind"), t("col.doc_status"),
                t("col.warnings"), t("col.reason")]

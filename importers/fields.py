@@ -24,9 +24,9 @@ import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from office_tui import dates
-from office_tui.clock import OFFICE_TZ
-from office_tui.errors import OfficeError
+from office_tui.core import dates
+from models.clock import OFFICE_TZ
+from office_tui.core.errors import OfficeError
 
 _SHOWN_MAX = 40
 
@@ -264,7 +264,7 @@ def parse_date(value: object) -> date:
 
 # The usual export forms ("110/07/08 16:59:03", "2021-07-08 16:59"), read without the
 # general parser's normalising (a 50,000-row import reads one per row); anything else, and
-# anything this finds wrong, goes to office_tui.dates.
+# anything this finds wrong, goes to office_tui.core.dates.
 _USUAL_DATETIME = re.compile(r"(\d{2,4})([-/.])(\d{1,2})\2(\d{1,2}) +(\d{1,2}):(\d\d)(?::(\d\d))?", re.ASCII)
 
 

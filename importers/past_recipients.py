@@ -1,7 +1,7 @@
 """Import 過往受補助店家 (past recipients: stores already subsidised by another programme,
 e.g. MOEA's 中小型店家數位轉型補助方案) — TEMPLATES.md ``past-recipients``.
 
-A store on this list is not eligible (office_tui.stores). A row with an invalid UBN, or
+A store on this list is not eligible (office_tui.claims.stores). A row with an invalid UBN, or
 a control character in its store name or programme (fields.line_text), is refused with
 its row, column and reason; a store already listed for the same programme
 (before, or earlier in the file) is ``unchanged``. The good rows go in together, and the
@@ -19,20 +19,20 @@ from sqlalchemy import Engine, select
 from importers import fields as f
 from importers.application_rows import parse_ubn
 from importers.fields import FieldError
-from importers.layouts import PAST_RECIPIENTS
+from office_tui.layouts import PAST_RECIPIENTS
 from importers.report import ImportReport, RowError
 from importers.tabular import insert_rows, open_sheet
 from models import PastRecipient
-from office_tui import audit
-from office_tui.errors import describe
-from office_tui.reconcile import reconcile
+from office_tui.core import audit
+from office_tui.core.errors import describe
+from office_tui.claims.reconcile import reconcile
 
 __all__ = ["import_past_recipients"]
 
 
 def import_past_recipients(engine: Engine, actor, path: str | Path, *, close_on: date | None = None) -> ImportReport:
     """Import the list in ``path`` (.xlsx or .csv) and reconcile, in one transaction."""
-    from office_tui.db import write_session
+    from office_tui.core.db import write_session
 
     path = Path(path)
     with open_sheet(path, PAST_RECIPIENTS) as sheet:

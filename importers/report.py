@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Import 審查委員 (committee members) from a staff spreadsheet (TEMPLATES.md ``reviewers``).
 
 Each row is one member, keyed by 委員編號 (normalised as everywhere:
-office_tui.reviewers.normalise_reviewer_no). A new number adds the member; a known one
+office_tui.committee.roster.normalise_reviewer_no). A new number adds the member; a known one
 updates the name, affiliation, email and expertise (reported as ``updated``); a row that
 changes nothing comes back as ``unchanged``. Each UBN in 迴避統編 becomes a declared ``Conflict`` (checked
 with the rule in force). Declared conflicts are only ever added by an import, never
@@ -34,14 +34,14 @@ from sqlmodel import select
 from importers import fields as f
 from importers.application_rows import parse_ubn
 from importers.fields import FieldError
-from importers.layouts import REVIEWERS
+from office_tui.layouts import REVIEWERS
 from importers.report import ImportReport, RowError
 from importers.tabular import Sheet, open_sheet
 from models import Conflict, Reviewer
-from office_tui.db import write_session
-from office_tui.errors import describe
-from office_tui.i18n import t
-from office_tui.reviewers import conflict_warnings, normalise_reviewer_no
+from office_tui.core.db import write_session
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
+from office_tui.committee.roster import conflict_warnings, normalise_reviewer_no
 
 __all__ = ["ImportReport", "ReviewersReport", "RowError", "import_reviewers"]
 

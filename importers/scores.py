@@ -5,7 +5,7 @@ One row per member per application: 申請編號, 委員編號, one column per r
 office knows: the application must exist and be before the committee (``eligible``), the
 member must exist, the pair must be free of conflicts of interest (refused with the
 conflict's reason), every score within its criterion's range under the batch's rubric.
-An unassigned, unconflicted pair gets its assignment (office_tui.assignment.assign).
+An unassigned, unconflicted pair gets its assignment (office_tui.committee.assignment.assign).
 
 A row with every criterion is a signed paper sheet: saved and submitted. A row with some
 criteria blank is saved as a draft (the blanks keep whatever the sheet already had). A
@@ -17,7 +17,7 @@ Bad rows come back with their row number, the column as the file heads it and th
 in the interface language, and are left out; the good rows go in together in one
 transaction (a failure part-way, or a file that cannot be read, leaves nothing). Paper
 sheets are tens or hundreds of rows, so they go in through the same primitives as the
-score form (office_tui.scoresheets.write_scores / submit) and every change is audited.
+score form (office_tui.committee.scoresheets.write_scores / submit) and every change is audited.
 """
 
 from __future__ import annotations
@@ -32,18 +32,18 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from importers import fields as f
-from importers.layouts import scores_layout
+from office_tui.layouts import scores_layout
 from importers.report import ImportReport, RowError
 from importers.tabular import ImportFileError, Sheet, open_sheet
 from models import Application, Assignment, Batch, Reviewer, Score
-from office_tui.assignment import assign
-from office_tui.conflicts import conflict_map
-from office_tui.db import write_session
-from office_tui.errors import OfficeError, describe
-from office_tui.i18n import t
-from office_tui.reviewers import normalise_reviewer_no
-from office_tui.rubric import Rubric, RubricError, default_rubric, rubric_for
-from office_tui.scoresheets import submit, write_scores
+from office_tui.committee.assignment import assign
+from office_tui.committee.conflicts import conflict_map
+from office_tui.core.db import write_session
+from office_tui.core.errors import OfficeError, describe
+from office_tui.core.i18n import t
+from office_tui.committee.roster import normalise_reviewer_no
+from office_tui.committee.rubric import Rubric, RubricError, default_rubric, rubric_for
+from office_tui.committee.scoresheets import submit, write_scores
 
 __all__ = ["ImportReport", "RowError", "import_scores"]
 

@@ -2,7 +2,7 @@
 
 An import file is an .xlsx (first sheet, header in row 1; read with python-calamine) or
 a UTF-8 / UTF-8-with-BOM .csv. Each kind of import declares its columns once as a
-:class:`Layout`: field name, Chinese header, English alias, whether required, and any
+:class:`~office_tui.layouts.Layout`: field name, Chinese header, English alias, whether required, and any
 further headers it answers to (a rubric criterion's code and label, say). Headers match
 whatever their case, width (full-width letters) and spacing; column order is free.
 Unknown columns are reported, a missing required column fails the whole file.
@@ -13,7 +13,8 @@ asked for, once: as dicts (:meth:`Sheet.rows`) or, for big files, as chunks of c
 memory whole. Whatever goes wrong with the file itself comes out as one
 :class:`ImportFileError` in the interface language, never as a traceback.
 
-The layouts themselves, one per kind of file, are in :mod:`importers.layouts`.
+The layouts themselves (:class:`~office_tui.layouts.Layout`, one per kind of file) are in
+:mod:`office_tui.layouts`.
 
 Also here: :func:`insert_rows` / :func:`insert_columns`, the bulk write every importer
 shares (executemany in chunks, no ORM objects; the caller records the ``bulk`` audit
@@ -24,11 +25,8 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
 from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,7 +34,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import Table as SATable
 from sqlalchemy import insert
 
-from office_tui.errors import OfficeError
+from office_tui.core.errors import OfficeError
+from office_tui.layouts import Layout, header_key
 
 SUFFIXES = (".xlsx", ".csv")
 CHUNK_ROWS = 4096
@@ -44,57 +43,6 @@ CHUNK_ROWS = 4096
 
 class ImportFileError(OfficeError):
     """The file as a whole cannot be imported: nothing was."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an import layout."""
-
-    field: str  # canonical name: the model attribute it fills
-    header: str  # Chinese header, as the template writes it
-    alias: str  # English alias
-    required: bool = False  # the column must be there and every row must fill it
-    also: tuple[str, ...] = ()  # further headers it answers to (a criterion's code …)
-    help: str = ""  # i18n key of its note in the template (default import.col.<kind>.<field>)
-    help_params: tuple[tuple[str, str], ...] = ()
-
-
-def header_key(text: str) -> str:
-    """How headers are compared: NFKC, case-folded, without spaces, ``_`` or ``-``."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if not ch.isspace() and ch not in "_-")
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns of one kind of import file (and of its empty template)."""
-
-    kind: str
-    columns: tuple[Column, ...]
-
-    @cached_property
-    def lookup(self) -> dict[str, str]:
-        """header_key(any accepted header) → field."""
-        found: dict[str, str] = {}
-        for column in self.columns:
-            for name in (column.header, column.alias, column.field, *column.also):
-                key = header_key(name)
-                if found.setdefault(key, column.field) != column.field:
-                    raise ValueError(f"{self.kind}: header {name!r} names two columns")
-        return found
-
-    def column(self, name: str) -> Column:
-        for column in self.columns:
-            if column.field == name:
-                return column
-        raise KeyError(name)
-
-    @property
-    def headers(self) -> list[str]:
-        return [column.header for column in self.columns]
-
-    def help_key(self, column: Column) -> str:
-        return column.help or f"import.col.{self.kind.replace('-', '_')}.{column.field}"
 
 
 class Row(NamedTuple):

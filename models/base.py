@@ -50,7 +50,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    """Now, in UTC, from the one clock the app uses (see office_tui.clock)."""
-    from office_tui.clock import now_utc
+    """Now, in UTC, from the one clock the app uses (see models.clock)."""
+    from models.clock import now_utc
 
     return now_utc()

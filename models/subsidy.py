@@ -92,7 +92,7 @@ class Invoice(SQLModel, table=True):
     """發票 — its amount must equal the contract total.
 
     The number is not unique here on purpose: a number on two claims is stored as filed
-    and flagged ``invoice_duplicate`` by reconciliation (office_tui.reconcile), as a
+    and flagged ``invoice_duplicate`` by reconciliation (office_tui.claims.reconcile), as a
     malformed one is flagged ``invoice_malformed``."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -106,9 +106,9 @@ class Invoice(SQLModel, table=True):
 class Claim(SQLModel, table=True):
     """請款 — the provider's claim of a store's subsidy; one claim per invoice.
 
-    ``subsidy`` and ``flags`` are what reconciliation (office_tui.reconcile) last found:
+    ``subsidy`` and ``flags`` are what reconciliation (office_tui.claims.reconcile) last found:
     the subsidy due in NT$ and the comma-joined flag codes ('' when clean). Statuses:
-    office_tui.programme.CLAIM_STATUSES."""
+    office_tui.core.programme.CLAIM_STATUSES."""
 
     __table_args__ = (
         Index("ix_claim_status_filed", "status", "filed_on"),

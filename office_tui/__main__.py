@@ -2,6 +2,6 @@
 
 import sys
 
-from office_tui.cli import main
+from office_tui.cli.main import main
 
 sys.exit(main())

@@ -11,10 +11,10 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from office_tui.actor import Actor
-from office_tui.config import Settings, save_setting
-from office_tui.errors import describe
-from office_tui.i18n import set_language, t
+from office_tui.core.actor import Actor
+from office_tui.core.config import Settings, save_setting
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language, t
 import screens
 from screens.commands import OfficeCommands
 from screens.i18n import TranslatedBindings
@@ -39,7 +39,7 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.settings = settings
         self.actor = actor
         self.offer_demo = offer_demo
-        self.office = None  # office_tui.startup.Office, once the database is open
+        self.office = None  # office_tui.opening.Office, once the database is open
         self.ready = False  # database open and someone signed in
         if settings.theme in self.available_themes:
             self.theme = settings.theme
@@ -59,15 +59,15 @@ class OfficeApp(TranslatedBindings, App[None]):
     def _terminal_gone(self) -> None:
         """Leave when the terminal has hung up (a dropped SSH session). Every change runs in
         one transaction, so one cut short is rolled back by SQLite, never half-kept."""
-        from office_tui.terminal import hung_up
+        from office_tui.core.terminal import hung_up
 
         if hung_up(sys.stdin.fileno()):
             os._exit(0)  # restoring a terminal that is gone could block
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
-        from office_tui.auth import user_count
-        from office_tui.startup import is_empty, open_office
+        from office_tui.core.auth import user_count
+        from office_tui.opening import is_empty, open_office
 
         try:
             office = open_office(self.settings)
@@ -101,7 +101,7 @@ class OfficeApp(TranslatedBindings, App[None]):
 
     @work(thread=True, exclusive=True, group="chores", exit_on_error=False)
     def _chores(self) -> None:
-        from office_tui.notices import lapse_overdue
+        from office_tui.notices.correction import lapse_overdue
 
         lapsed = lapse_overdue(self.office.engine)
         if lapsed:
@@ -121,7 +121,7 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.call_from_thread(self.notify, t("demo.loading"))
         try:
             load_demo(self.office.engine, self.actor)
-            from office_tui.notices import lapse_overdue
+            from office_tui.notices.correction import lapse_overdue
 
             lapse_overdue(self.office.engine)  # as opening the office would have
         except Exception as error:  # noqa: BLE001 - shown to the user, not raised
@@ -134,7 +134,7 @@ class OfficeApp(TranslatedBindings, App[None]):
             self._signed_in(self.actor)
             return
         if self.settings.auth == "os":
-            from office_tui.auth import AuthError, login_os_account
+            from office_tui.core.auth import AuthError, login_os_account
 
             try:
                 self._signed_in(login_os_account(self.office.engine))

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 from screens import jobs
 from screens.i18n import TranslatedBindings
 from screens.sheets import STATUS_STYLE
@@ -63,8 +63,8 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         return self.rows[self.table.cursor_row]
 
     def reload(self) -> None:
-        from office_tui.review_board import batch_numbers, board, busiest_batch
-        from office_tui.reviewers import roster
+        from office_tui.committee.board import batch_numbers, board, busiest_batch
+        from office_tui.committee.roster import roster
 
         def fetch(s):
             if self.batch_no is None:
@@ -74,7 +74,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         jobs.load(self, fetch, self._show, "assign-load")
 
     def _show(self, found: tuple) -> None:
-        from office_tui.assignment import DEFAULT_K
+        from office_tui.committee.assignment import DEFAULT_K
 
         batches, rows, members = found
 
@@ -118,7 +118,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         jobs.write(self, change, message, "assign-act", self.reload)
 
     def action_auto(self) -> None:
-        from office_tui.assignment import DEFAULT_K
+        from office_tui.committee.assignment import DEFAULT_K
         from screens.forms import TextField, TextFieldsScreen
 
         if self.batch_no is None:
@@ -138,7 +138,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
              TextField("cap", t("panel.cap_hint"), type="integer", check=whole)], lambda values: values), given)
 
     def _auto(self, session, k: int, cap: int | None) -> str:
-        from office_tui.assignment import auto_assign
+        from office_tui.committee.assignment import auto_assign
         from screens.message import MessageScreen
 
         plan = auto_assign(session, self.app.actor, self.batch_no, k=k, cap=cap)
@@ -151,7 +151,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         return text
 
     def action_add(self) -> None:
-        from office_tui.assignment import assign
+        from office_tui.committee.assignment import assign
         from screens.forms import ChoiceScreen
 
         row = self.current
@@ -171,7 +171,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
     def action_remove(self) -> None:
         """Take a member off the application: while the sheet is untouched, or at any time
         when the pair is conflicted (the sheet and its scores go too; audited, and said)."""
-        from office_tui.reviewers import remove_assignment
+        from office_tui.committee.roster import remove_assignment
         from screens.forms import ChoiceScreen
 
         row = self.current
@@ -200,7 +200,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
 
     def action_export(self) -> None:
         from exports.assignments import default_file_name
-        from office_tui.config import data_dir
+        from office_tui.core.config import data_dir
         from screens.notice_forms import PathScreen
 
         if self.batch_no is None:
@@ -213,8 +213,8 @@ class AssignmentsScreen(TranslatedBindings, Screen):
 
             def job() -> str:
                 from exports.assignments import write_assignments
-                from office_tui.assignment import assignment_rows
-                from office_tui.db import read_session
+                from office_tui.committee.assignment import assignment_rows
+                from office_tui.core.db import read_session
 
                 with read_session(self.app.office.engine) as s:
                     rows = assignment_rows(s, batch_no)

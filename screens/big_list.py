@@ -1,6 +1,6 @@
 """A list for big tables: draws only the rows on screen, fetched a page at a time.
 
-Rows come from an :class:`office_tui.listing.ListSource`, which sorts, filters and
+Rows come from an :class:`office_tui.core.listing.ListSource`, which sorts, filters and
 pages in SQL; this widget keeps a cursor, draws the visible lines (Textual's line API)
 and asks for no more than the pages those lines fall in.
 """
@@ -22,8 +22,8 @@ from textual.strip import Strip
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from office_tui.i18n import t
-from office_tui.listing import ListSource
+from office_tui.core.i18n import t
+from office_tui.core.listing import ListSource
 from screens.i18n import TranslatedBindings
 
 Formatter = Callable[[str, object], str]

@@ -20,9 +20,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from office_tui.clock import office_today
-from office_tui.errors import describe
-from office_tui.i18n import t
+from models.clock import office_today
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.formatting import cell
 from screens.forms import TextField, TextFieldsScreen
 from screens.i18n import TranslatedBindings
@@ -109,7 +109,7 @@ class CalendarScreen(TranslatedBindings, Screen):
     # -- loading and drawing ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="calendar-load", exit_on_error=False)
     def load_month(self, around: date) -> None:
-        from office_tui.office_calendar import days
+        from office_tui.notices.calendar import days
 
         first = around.replace(day=1)
         last = first.replace(day=monthrange(first.year, first.month)[1])
@@ -210,7 +210,7 @@ class CalendarScreen(TranslatedBindings, Screen):
         return day
 
     def action_closure(self) -> None:
-        from office_tui.office_calendar import set_override
+        from office_tui.notices.calendar import set_override
 
         day = self._cursor_day()
         if day is None:
@@ -229,7 +229,7 @@ class CalendarScreen(TranslatedBindings, Screen):
         self.app.push_screen(ClosureScreen(t("month.closure_title", day=self._date(day.day))), given)
 
     def action_workday(self) -> None:
-        from office_tui.office_calendar import set_override
+        from office_tui.notices.calendar import set_override
         from screens.forms import ReasonScreen
 
         day = self._cursor_day()
@@ -247,7 +247,7 @@ class CalendarScreen(TranslatedBindings, Screen):
         self.app.push_screen(ReasonScreen(t("month.workday_title", day=self._date(day.day))), given)
 
     def action_remove(self) -> None:
-        from office_tui.office_calendar import remove_override
+        from office_tui.notices.calendar import remove_override
 
         day = self._cursor_day()
         if day is None:
@@ -260,7 +260,7 @@ class CalendarScreen(TranslatedBindings, Screen):
 
     def _change(self, call, done: str) -> None:
         """Make the change off the UI thread; tell it and the notices whose due date moved."""
-        from office_tui.notices import list_notices
+        from office_tui.notices.correction import list_notices
 
         engine, actor = self.app.office.engine, self.app.actor
 

@@ -1,11 +1,11 @@
 """請款表單 — a claim by hand, or a correction / refiling of an open one.
 
 The fields are the TEMPLATES.md ``claims`` columns. Each is checked as it is typed — a
-UBN's check digit (office_tui.ubn), a date ROC or ISO (office_tui.dates.parse_date), a
+UBN's check digit (office_tui.core.ubn), a date ROC or ISO (office_tui.core.dates.parse_date), a
 whole NT$ amount — the problem shown beside it. Ctrl+S (or OK) files the claim through
 importers.claims.file_claims, all-or-nothing: what it refuses is listed in the form by
 row, field and reason, and nothing is stored. Correcting (``detail`` given) offers the
-fields office_tui.claims.edit_claim may change, asks why, and sends only what changed.
+fields office_tui.claims.actions.edit_claim may change, asks why, and sends only what changed.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Static
 
-from office_tui.clock import office_today
-from office_tui.errors import describe
-from office_tui.i18n import t
+from models.clock import office_today
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.formatting import cell
 from screens.forms import FormScreen
 
 
 @dataclass(frozen=True)
 class ClaimField:
-    name: str  # the template's field (importers.layouts.CLAIMS)
+    name: str  # the template's field (office_tui.layouts.CLAIMS)
     kind: str  # text / ubn / date / money / list / bool
     required: bool = False
     limit: int | None = None  # longest text
@@ -56,7 +56,7 @@ FIELDS = (
     ClaimField("existing_customer", "bool"),
 )
 BY_NAME = {f.name: f for f in FIELDS}
-# What a correction may change (office_tui.claims.edit_claim), by the form's field name.
+# What a correction may change (office_tui.claims.actions.edit_claim), by the form's field name.
 EDITABLE = {"filed_on": "filed_on", "withholding_amount": "withholding_amount",
             "declaration": "has_declaration", "receipt": "has_receipt", "signed_contract": "has_signed_contract",
             "invoice_copy": "has_invoice_copy", "invoice_no": "invoice_no", "invoice_date": "invoice_date",
@@ -250,8 +250,8 @@ class ClaimFormScreen(FormScreen):
 
     @work(thread=True, exclusive=True, group="claim-form", exit_on_error=False)
     def _edit(self, changes: dict, reason: str) -> None:
-        from office_tui.claims import edit_claim
-        from office_tui.reconcile import split_flags
+        from office_tui.claims.actions import edit_claim
+        from office_tui.claims.reconcile import split_flags
 
         app, number = self.app, self.detail.claim_no
         try:

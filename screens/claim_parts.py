@@ -8,9 +8,9 @@ from functools import partial
 from textual import work
 from textual.message import Message
 
-from office_tui.claim_view import ClaimDetail
-from office_tui.i18n import t
-from office_tui.listing import ListSource
+from office_tui.claims.view import ClaimDetail
+from office_tui.core.i18n import t
+from office_tui.core.listing import ListSource
 from screens.big_list import PagedTable
 from screens.formatting import cell, money
 

@@ -25,10 +25,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
-from office_tui.clock import office_today
-from office_tui.i18n import t
-from office_tui.claim_view import EXCEPTIONS, TABS, ClaimDetail, claim_detail, claims_source, flag_labels
-from office_tui.programme import CLAIM_OPEN_STATUSES
+from models.clock import office_today
+from office_tui.core.i18n import t
+from office_tui.claims.view import EXCEPTIONS, TABS, ClaimDetail, claim_detail, claims_source, flag_labels
+from office_tui.core.programme import CLAIM_OPEN_STATUSES
 from screens import jobs
 from screens.big_list import ListHeader, PagedTable
 from screens.claim_parts import ClaimTable, detail_text
@@ -66,11 +66,11 @@ class ClaimsScreen(TranslatedBindings, Screen):
         self.tab = tab
         self.marked: set[str] = set()
         self.counts: dict[str, int] = {}
-        self.budget = None  # office_tui.budget.Budget
+        self.budget = None  # office_tui.claims.budget.Budget
         self.detail: ClaimDetail | None = None
 
     def compose(self) -> ComposeResult:
-        from office_tui.config import claims_close_on
+        from office_tui.core.config import claims_close_on
 
         self.close_on = claims_close_on(self.app.settings)
         yield Header()
@@ -110,8 +110,8 @@ class ClaimsScreen(TranslatedBindings, Screen):
 
     # -- loading -----------------------------------------------------------------------------
     def load_figures(self) -> None:
-        from office_tui.budget import budget
-        from office_tui.claim_view import tab_counts
+        from office_tui.claims.budget import budget
+        from office_tui.claims.view import tab_counts
 
         total = self.app.settings.budget_total
 
@@ -238,7 +238,7 @@ class ClaimsScreen(TranslatedBindings, Screen):
         return cell("date", value, self.app.settings.date_style)
 
     def action_reconcile(self) -> None:
-        from office_tui.reconcile import reconcile
+        from office_tui.claims.reconcile import reconcile
 
         if not self._may_act():
             return
@@ -253,7 +253,7 @@ class ClaimsScreen(TranslatedBindings, Screen):
         self._run(job)
 
     def action_approve(self) -> None:
-        from office_tui.claims import approve_clean
+        from office_tui.claims.actions import approve_clean
         from screens.confirm import ConfirmScreen
 
         if not self._may_act():
@@ -296,7 +296,7 @@ class ClaimsScreen(TranslatedBindings, Screen):
         self.app.push_screen(ConfirmScreen(title, text), answered)
 
     def action_pay(self) -> None:
-        from office_tui.claims import mark_paid
+        from office_tui.claims.actions import mark_paid
         from screens.notice_forms import DateScreen
 
         if not self._may_act():
@@ -326,7 +326,7 @@ class ClaimsScreen(TranslatedBindings, Screen):
     def action_claw_back(self) -> None:
         """Ask why (a renewal found out — 續購 — or another reason), then for the reason
         in words; a renewal marks the contract an existing customer's."""
-        from office_tui.claims import claw_back
+        from office_tui.claims.actions import claw_back
         from screens.forms import ChoiceScreen, ReasonScreen
 
         if not self._may_act():
@@ -424,7 +424,7 @@ class ClaimsScreen(TranslatedBindings, Screen):
         self.app.push_screen(ChoiceScreen(t("claimsui.export_title"), kinds), chosen)
 
     def _export_to(self, kind: str) -> None:
-        from office_tui.config import data_dir
+        from office_tui.core.config import data_dir
         from screens.notice_forms import PathScreen
 
         style, engine = self.app.settings.date_style, self.app.office.engine

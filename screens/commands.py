@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 
 
 class OfficeCommands(Provider):
@@ -37,7 +37,7 @@ class OfficeCommands(Provider):
                 yield Hit(score, matcher.highlight(text), partial(self._open_workflow, name))
         if self.app.actor is not None and self.app.actor.role == "reviewer":
             return  # members look up nothing beyond their own sheets
-        from office_tui.lookup import find_applications
+        from office_tui.views.lookup import find_applications
 
         hits = await asyncio.to_thread(find_applications, self.app.office.engine, query)
         for hit in hits:

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 from screens.formatting import cell, money
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
@@ -90,8 +90,8 @@ class DashboardScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load_figures(self) -> None:
-        from office_tui.dashboard import headline
-        from office_tui.notices import list_notices
+        from office_tui.views.dashboard import headline
+        from office_tui.notices.correction import list_notices
 
         engine = self.app.office.engine
         # The figures first; the notices list needs the holiday calendar, which is slower.

@@ -14,9 +14,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from office_tui.clock import office_today
-from office_tui.errors import describe
-from office_tui.i18n import t
+from models.clock import office_today
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.formatting import cell
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
@@ -27,7 +27,7 @@ def batches(engine) -> list[tuple[int, date | None]]:
     from sqlmodel import select
 
     from models import Batch
-    from office_tui.db import read_session
+    from office_tui.core.db import read_session
 
     with read_session(engine) as session:
         return list(session.exec(select(Batch.number, Batch.meeting_on).order_by(Batch.number.desc())).all())
@@ -111,7 +111,7 @@ class DecksScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="decks-load", exit_on_error=False)
     def _load_gaps(self, batch: int) -> None:
-        from office_tui.notices import deck_gaps
+        from office_tui.notices.correction import deck_gaps
 
         try:
             gaps = deck_gaps(self.app.office.engine, batch)
@@ -121,7 +121,7 @@ class DecksScreen(TranslatedBindings, Screen):
         self.app.call_from_thread(self._show, batch, gaps)
 
     def _show(self, batch: int, gaps: list) -> None:
-        from office_tui.document_kinds import kind_label
+        from office_tui.documents.kinds import kind_label
 
         if batch != self.batch:
             return
@@ -143,7 +143,7 @@ class DecksScreen(TranslatedBindings, Screen):
 
     # -- actions ---------------------------------------------------------------------------
     def action_raise_notices(self) -> None:
-        from office_tui.notices import raise_deck_notices
+        from office_tui.notices.correction import raise_deck_notices
 
         batch = self.batch
         if batch is None:

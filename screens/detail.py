@@ -9,9 +9,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.details import Detail, application_detail, store_detail
-from office_tui.errors import describe
-from office_tui.i18n import t
+from office_tui.views.details import Detail, application_detail, store_detail
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.formatting import display
 from screens.i18n import TranslatedBindings
 
@@ -80,7 +80,7 @@ class ApplicationDetailScreen(DetailScreen):
 
     def action_record_condition(self) -> None:
         from models import Application, Provider
-        from office_tui.db import read_session
+        from office_tui.core.db import read_session
         from screens.forms import ConditionRecord, ConditionScreen
 
         with read_session(self.app.office.engine) as session:
@@ -95,8 +95,8 @@ class ApplicationDetailScreen(DetailScreen):
 
     def _record(self, provider_id: int, record) -> None:
         from models import Provider
-        from office_tui.db import write_session
-        from office_tui.eligibility import record_condition
+        from office_tui.core.db import write_session
+        from office_tui.intake.eligibility import record_condition
 
         actor = self.app.actor
         try:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from office_tui.clock import OFFICE_TZ
-from office_tui.dates import format_date, format_datetime
-from office_tui.i18n import t
+from models.clock import OFFICE_TZ
+from office_tui.core.dates import format_date, format_datetime
+from office_tui.core.i18n import t
 
 _LABELLED = {"status": "status", "category": "category", "outcome": "outcome", "notice": "notice",
              "claim": "claim", "condition": "condition"}

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 from screens.i18n import TranslatedBindings
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
-from office_tui.i18n import DEFAULT_LANG, catalogue, t
+from office_tui.core.i18n import DEFAULT_LANG, catalogue, t
 
 
 def translate_bindings(node: DOMNode) -> None:

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
-from office_tui.errors import describe
-from office_tui.i18n import t
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.i18n import TranslatedBindings
 
 
@@ -66,7 +66,7 @@ def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
 
 def claims_runner(engine, actor, path: Path, progress, *, close_on=None) -> ImportOutcome:
     """請款 (TEMPLATES.md ``claims``), reconciled before the import commits; ``close_on``
-    is the announced claims deadline (office_tui.config.claims_close_on)."""
+    is the announced claims deadline (office_tui.core.config.claims_close_on)."""
     from importers.claims import import_claims
 
     return report_outcome(import_claims(engine, actor, path, close_on=close_on))

@@ -4,7 +4,7 @@
 the UI thread; ``act`` runs a change and tells its message in a toast, then calls
 ``after`` (usually the screen's reload); ``write`` is ``act`` inside one audited write
 session whose reason is the message. Whatever fails is told in the user's language
-(office_tui.errors.describe) and nothing half-done is kept: the session rolls back.
+(office_tui.core.errors.describe) and nothing half-done is kept: the session rolls back.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
-from office_tui.errors import describe
+from office_tui.core.errors import describe
 
 
 def _tell(screen: Screen, error: Exception, severity: str) -> None:
@@ -24,7 +24,7 @@ def load(screen: Screen, fetch: Callable[[object], object], show: Callable[[obje
     """``show(fetch(session))``: the fetch in a worker, the show on the UI thread."""
 
     def run() -> None:
-        from office_tui.db import read_session
+        from office_tui.core.db import read_session
 
         try:
             with read_session(screen.app.office.engine) as session:
@@ -60,7 +60,7 @@ def write(screen: Screen, change: Callable[[object], object], message: str, grou
     the string ``change`` returns, else ``message``."""
 
     def job() -> str:
-        from office_tui.db import write_session
+        from office_tui.core.db import write_session
 
         with write_session(screen.app.office.engine, screen.app.actor, message) as session:
             result = change(session)

@@ -9,9 +9,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from office_tui.i18n import t
-from office_tui.listing import ListSource, applications_source, stores_source
-from office_tui.programme import APPLICATION_STATUSES, CATEGORIES
+from office_tui.core.i18n import t
+from office_tui.core.listing import ListSource, applications_source, stores_source
+from office_tui.core.programme import APPLICATION_STATUSES, CATEGORIES
 from screens.big_list import ListHeader, PagedTable
 from screens.formatting import cell
 from screens.i18n import TranslatedBindings
@@ -136,7 +136,7 @@ class ApplicationsScreen(ListScreen):
         from sqlmodel import select
 
         from models import Batch
-        from office_tui.db import read_session
+        from office_tui.core.db import read_session
 
         with read_session(self.app.office.engine) as session:
             numbers = session.exec(select(Batch.number).order_by(Batch.number)).all()

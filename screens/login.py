@@ -10,15 +10,15 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from office_tui.auth import Actor, add_user, login, user_count
-from office_tui.errors import describe
-from office_tui.i18n import t
+from office_tui.core.auth import Actor, add_user, login, user_count
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.i18n import TranslatedBindings
 
 
 def _demo_hint(engine: Engine) -> bool:
     from models import AppMeta
-    from office_tui.db import read_session
+    from office_tui.core.db import read_session
 
     with read_session(engine) as session:
         return session.get(AppMeta, "demo") is not None

@@ -12,7 +12,7 @@ MEMBER_WORKFLOWS = ("review", "settings")
 
 def open_workflow(app: App, name: str) -> None:
     if app.actor is not None and app.actor.role == "reviewer" and name not in MEMBER_WORKFLOWS:
-        from office_tui.i18n import t
+        from office_tui.core.i18n import t
 
         app.notify(t("review.member_only_sheets"), severity="warning")
         return

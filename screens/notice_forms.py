@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static, TextArea
 
-from office_tui.dates import DateParseError, parse_date
-from office_tui.errors import describe
-from office_tui.i18n import t
+from office_tui.core.dates import DateParseError, parse_date
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.forms import FormScreen, TextField, TextFieldsScreen
 
 
@@ -67,8 +67,8 @@ def application_items(engine, application_no: str) -> tuple[str, str, list[str]]
     from sqlmodel import select
 
     from models import Application, Provider
-    from office_tui.db import read_session
-    from office_tui.notices import NoticeError, items_to_correct
+    from office_tui.core.db import read_session
+    from office_tui.notices.correction import NoticeError, items_to_correct
 
     with read_session(engine) as session:
         application = session.exec(select(Application).where(Application.application_no == application_no)).first()

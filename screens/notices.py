@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.clock import office_today
-from office_tui.errors import describe
-from office_tui.i18n import t
+from models.clock import office_today
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.formatting import cell
 from screens.notice_forms import DateScreen, ExtendScreen, PathScreen, RaiseNoticeScreen
 from screens import jobs
@@ -85,7 +85,7 @@ class NoticesScreen(TranslatedBindings, Screen):
     # -- loading -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="notices-load", exit_on_error=False)
     def reload(self) -> None:
-        from office_tui.notices import list_notices
+        from office_tui.notices.correction import list_notices
 
         try:
             rows = list_notices(self.app.office.engine, status=None if self.show_all else "open")
@@ -156,7 +156,7 @@ class NoticesScreen(TranslatedBindings, Screen):
         return cell("date", value, self.app.settings.date_style)
 
     def action_corrected(self) -> None:
-        from office_tui.notices import mark_corrected
+        from office_tui.notices.correction import mark_corrected
 
         row = self._open_notice()
         if row is None:
@@ -177,7 +177,7 @@ class NoticesScreen(TranslatedBindings, Screen):
         self.app.push_screen(DateScreen(title, self._date(office_today())), given)
 
     def action_extend(self) -> None:
-        from office_tui.notices import extend
+        from office_tui.notices.correction import extend
 
         row = self._open_notice()
         if row is None:
@@ -199,7 +199,7 @@ class NoticesScreen(TranslatedBindings, Screen):
                                             due=self._date(row.due_on))), given)
 
     def action_withdraw(self) -> None:
-        from office_tui.notices import withdraw
+        from office_tui.notices.correction import withdraw
         from screens.forms import ReasonScreen
 
         row = self._open_notice()
@@ -219,7 +219,7 @@ class NoticesScreen(TranslatedBindings, Screen):
         self.app.push_screen(ReasonScreen(t("notices.withdraw_title", application_no=row.application_no)), given)
 
     def action_raise_notice(self) -> None:
-        from office_tui.notices import raise_notice
+        from office_tui.notices.correction import raise_notice
 
         def given(answer: tuple[str, date, list[str]] | None) -> None:
             if answer is None:
@@ -236,7 +236,7 @@ class NoticesScreen(TranslatedBindings, Screen):
 
     def action_export(self) -> None:
         from exports.notices import default_file_name
-        from office_tui.config import data_dir
+        from office_tui.core.config import data_dir
 
         rows, style = list(self.rows), self.app.settings.date_style
         if not rows:

@@ -11,7 +11,7 @@ from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 from screens.i18n import TranslatedBindings
 
 # key → (action argument, label key)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 from screens import jobs
 from screens.i18n import TranslatedBindings
 
@@ -60,7 +60,7 @@ class RosterScreen(TranslatedBindings, Screen):
         return self.rows[self.table.cursor_row]
 
     def reload(self) -> None:
-        from office_tui.reviewers import roster
+        from office_tui.committee.roster import roster
 
         jobs.load(self, roster, self._show, "roster-load")
 
@@ -90,7 +90,7 @@ class RosterScreen(TranslatedBindings, Screen):
             self._conflicts(row.reviewer_no)
 
     def _conflicts(self, reviewer_no: str) -> None:
-        from office_tui.reviewers import conflicted_assignments, conflicts_of
+        from office_tui.committee.roster import conflicted_assignments, conflicts_of
 
         jobs.load(self, lambda s: (reviewer_no, conflicts_of(s, reviewer_no), conflicted_assignments(s, reviewer_no)),
                   self._show_conflicts, "roster-conflicts")
@@ -120,8 +120,8 @@ class RosterScreen(TranslatedBindings, Screen):
         self.app.push_screen(ImportScreen(t("members.import_title"), reviewers_runner), closed)
 
     def action_add_conflict(self) -> None:
-        from office_tui.reviewers import add_conflict
-        from office_tui.ubn import is_valid_ubn
+        from office_tui.committee.roster import add_conflict
+        from office_tui.core.ubn import is_valid_ubn
         from screens.forms import TextField, TextFieldsScreen
 
         row = self.current
@@ -142,7 +142,7 @@ class RosterScreen(TranslatedBindings, Screen):
              TextField("note", t("members.note_hint"))], lambda values: values), given)
 
     def action_remove_conflict(self) -> None:
-        from office_tui.reviewers import remove_conflict
+        from office_tui.committee.roster import remove_conflict
         from screens.forms import ChoiceScreen
 
         row = self.current
@@ -161,7 +161,7 @@ class RosterScreen(TranslatedBindings, Screen):
                              chosen)
 
     def action_toggle_active(self) -> None:
-        from office_tui.reviewers import set_active
+        from office_tui.committee.roster import set_active
 
         row = self.current
         if row is None:

@@ -16,8 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from office_tui.errors import describe
-from office_tui.i18n import current_language, t
+from office_tui.core.errors import describe
+from office_tui.core.i18n import current_language, t
 from screens.confirm import ConfirmScreen
 from screens.i18n import TranslatedBindings
 
@@ -53,7 +53,7 @@ class ScoreFormScreen(TranslatedBindings, Screen):
     def __init__(self, assignment_id: int) -> None:
         super().__init__()
         self.assignment_id = assignment_id
-        self.sheet = None  # office_tui.scoresheets.Sheet once loaded
+        self.sheet = None  # office_tui.committee.scoresheets.Sheet once loaded
         self.dirty = False
 
     def compose(self) -> ComposeResult:
@@ -72,8 +72,8 @@ class ScoreFormScreen(TranslatedBindings, Screen):
     # -- loading -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sheet-load", exit_on_error=False)
     def load(self) -> None:
-        from office_tui.db import read_session
-        from office_tui.scoresheets import load_sheet
+        from office_tui.core.db import read_session
+        from office_tui.committee.scoresheets import load_sheet
 
         try:
             with read_session(self.app.office.engine) as s:
@@ -236,8 +236,8 @@ class ScoreFormScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="sheet-save", exit_on_error=False)
     def _save_job(self, values: dict[str, float], comment: str, submit: bool, reason: str) -> None:
-        from office_tui.db import write_session
-        from office_tui.scoresheets import save_sheet
+        from office_tui.core.db import write_session
+        from office_tui.committee.scoresheets import save_sheet
 
         try:
             with write_session(self.app.office.engine, self.app.actor, reason) as s:
@@ -282,8 +282,8 @@ class ScoreFormScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="sheet-save", exit_on_error=False)
     def _reopen_job(self, reason: str) -> None:
-        from office_tui.db import read_session, write_session
-        from office_tui.scoresheets import load_sheet, reopen_sheet
+        from office_tui.core.db import read_session, write_session
+        from office_tui.committee.scoresheets import load_sheet, reopen_sheet
 
         try:
             with write_session(self.app.office.engine, self.app.actor, reason) as s:

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select
 
-from office_tui.config import save_setting
-from office_tui.i18n import set_language, t
+from office_tui.core.config import save_setting
+from office_tui.core.i18n import set_language, t
 from screens.i18n import TranslatedBindings, translate_bindings
 
 

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.i18n import t
+from office_tui.core.i18n import t
 from screens import jobs
 from screens.i18n import TranslatedBindings
 
@@ -62,8 +62,8 @@ class SheetsScreen(TranslatedBindings, Screen):
         return self.query_one("#sheets", DataTable)
 
     def reload(self) -> None:
-        from office_tui.review_board import batch_numbers, busiest_batch
-        from office_tui.scoresheets import my_sheets
+        from office_tui.committee.board import batch_numbers, busiest_batch
+        from office_tui.committee.scoresheets import my_sheets
 
         def fetch(s):
             if not self.staff:

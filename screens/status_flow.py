@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
-from office_tui.errors import describe
-from office_tui.i18n import t
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.forms import StatusChange, StatusChangeScreen
 
 
@@ -16,8 +16,8 @@ def ask_status_change(screen: Screen, application_id: int, list_numbers: Callabl
     """Offer the moves the state machine allows for this application (and, when a list
     is given, the same move for every application in it)."""
     from models import Application
-    from office_tui.db import read_session
-    from office_tui.status import allowed_moves
+    from office_tui.core.db import read_session
+    from office_tui.intake.status import allowed_moves
 
     app = screen.app
     with read_session(app.office.engine) as session:
@@ -42,7 +42,7 @@ def ask_status_change(screen: Screen, application_id: int, list_numbers: Callabl
 
 
 def _apply(screen: Screen, numbers: list[str], change: StatusChange, done: Callable[[], None]) -> None:
-    from office_tui.status import set_status
+    from office_tui.intake.status import set_status
 
     app = screen.app
     try:

@@ -18,10 +18,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from office_tui.clock import office_today
-from office_tui.errors import describe
-from office_tui.i18n import t
-from office_tui.tally import METHODS
+from models.clock import office_today
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
+from office_tui.committee.tally import METHODS
 from screens.charts import spread
 from screens.formatting import cell
 from screens import jobs
@@ -60,7 +60,7 @@ class TallyScreen(TranslatedBindings, Screen):
         super().__init__()
         self.batch_no, self.method = batch_no, "mean"
         self.batches: list[int] = []
-        self.result = None  # office_tui.committee.BatchTally
+        self.result = None  # office_tui.committee.batch_tally.BatchTally
         self.marked: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -86,8 +86,8 @@ class TallyScreen(TranslatedBindings, Screen):
 
     # -- loading -------------------------------------------------------------------------
     def reload(self) -> None:
-        from office_tui.committee import batch_tally
-        from office_tui.review_board import batch_numbers, busiest_batch
+        from office_tui.committee.batch_tally import batch_tally
+        from office_tui.committee.board import batch_numbers, busiest_batch
 
         def fetch(s):
             if self.batch_no is None:
@@ -225,7 +225,7 @@ class TallyScreen(TranslatedBindings, Screen):
             if not note:
                 return
 
-            from office_tui.decisions import resolve_outlier
+            from office_tui.committee.decisions import resolve_outlier
 
             jobs.write(self, lambda s: resolve_outlier(s, self.app.actor, application_no, member, note)
                        and t("ranking.resolved", application_no=application_no, reviewer=member),
@@ -238,7 +238,7 @@ class TallyScreen(TranslatedBindings, Screen):
             lambda values: values["note"]), given)
 
     def action_decide(self, outcome: str) -> None:
-        from office_tui.dates import parse_date
+        from office_tui.core.dates import parse_date
         from screens.forms import TextField, TextFieldsScreen
 
         if self.app.actor is None or self.app.actor.role not in ("staff", "admin"):
@@ -269,8 +269,8 @@ class TallyScreen(TranslatedBindings, Screen):
 
     def _decide(self, numbers: list[str], outcome: str, answer: DecisionAnswer) -> None:
         def job() -> str | None:
-            from office_tui.db import write_session
-            from office_tui.decisions import decide
+            from office_tui.core.db import write_session
+            from office_tui.committee.decisions import decide
 
             reason = t("ranking.decide_reason", outcome=t(f"ranking.outcome_{outcome}"), doc_no=answer.doc_no or "-")
             with write_session(self.app.office.engine, self.app.actor, reason) as s:
@@ -291,7 +291,7 @@ class TallyScreen(TranslatedBindings, Screen):
         self._run(job)
 
     def action_export(self, kind: str) -> None:
-        from office_tui.config import data_dir
+        from office_tui.core.config import data_dir
         from screens.notice_forms import PathScreen
 
         if self.result is None:

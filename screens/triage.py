@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from office_tui.errors import describe
-from office_tui.i18n import t
+from office_tui.core.errors import describe
+from office_tui.core.i18n import t
 from screens.formatting import display
 from screens.i18n import TranslatedBindings
 
@@ -56,7 +56,7 @@ class TriageScreen(TranslatedBindings, Screen):
     # -- loading -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="triage-load", exit_on_error=False)
     def reload(self, keep: int | None = None) -> None:
-        from office_tui.triage import queue
+        from office_tui.documents.triage import queue
 
         ids = queue(self.app.office.engine)
         self.app.call_from_thread(self._queued, ids, keep)
@@ -79,7 +79,7 @@ class TriageScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, group="triage-facts", exit_on_error=False)
     def _load_facts(self, doc_id: int) -> None:
-        from office_tui.triage import document_facts
+        from office_tui.documents.triage import document_facts
 
         try:
             facts = document_facts(self.app.office.engine, doc_id)
@@ -131,17 +131,17 @@ class TriageScreen(TranslatedBindings, Screen):
         self.app.call_from_thread(self.reload, following)
 
     def action_accept(self) -> None:
-        from office_tui.triage import accept
+        from office_tui.documents.triage import accept
 
         self._decide(accept)
 
     def action_skip(self) -> None:
-        from office_tui.triage import skip
+        from office_tui.documents.triage import skip
 
         self._decide(skip)
 
     def action_deficient(self) -> None:
-        from office_tui.triage import mark_deficient
+        from office_tui.documents.triage import mark_deficient
         from screens.forms import ReasonScreen
 
         if self.facts is None:
@@ -154,8 +154,8 @@ class TriageScreen(TranslatedBindings, Screen):
         self.app.push_screen(ReasonScreen(t("queue.deficient_title", file=self.facts.file_name)), given)
 
     def action_accept_as(self) -> None:
-        from office_tui.document_kinds import KINDS
-        from office_tui.triage import accept
+        from office_tui.documents.kinds import KINDS
+        from office_tui.documents.triage import accept
         from screens.forms import ChoiceScreen
 
         if self.facts is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from office_tui.actor import Actor
-from office_tui.config import load_settings
+from office_tui.core.actor import Actor
+from office_tui.core.config import load_settings
 
 STAFF = Actor(user_id=2, username="staff", role="staff")
 
@@ -49,7 +49,7 @@ def conflict_after_scoring(engine, note: str) -> tuple[str, str, int, int]:
     from sqlmodel import select
 
     from models import Application, Assignment, Batch, Conflict, Provider, Reviewer
-    from office_tui.db import write_session
+    from office_tui.core.db import write_session
 
     with write_session(engine, STAFF, "test: a conflict found after scoring") as s:
         sheet = s.exec(select(Assignment).join(Application, Application.id == Assignment.application_id)

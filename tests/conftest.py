@@ -18,7 +18,7 @@ def isolated_office(tmp_path, monkeypatch):
     monkeypatch.setenv("OFFICE_TUI_NOW", PINNED_NOW)
     monkeypatch.delenv("OFFICE_TUI_DB", raising=False)
     monkeypatch.delenv("OFFICE_TUI_LANG", raising=False)
-    from office_tui.i18n import set_language
+    from office_tui.core.i18n import set_language
 
     set_language("zh_TW")
     yield tmp_path
@@ -33,8 +33,8 @@ def db_url(tmp_path) -> str:
 @pytest.fixture
 def engine(db_url):
     """An empty database at the newest schema."""
-    from office_tui.db import make_engine
-    from office_tui.migrate import upgrade
+    from office_tui.core.db import make_engine
+    from office_tui.core.migrate import upgrade
 
     engine = make_engine(db_url)
     upgrade(engine)
@@ -47,9 +47,9 @@ def demo_template(tmp_path_factory) -> Path:
     """The small demo office, built once per test run (pinned clock, seed 1)."""
     import os
 
-    from office_tui.db import make_engine
+    from office_tui.core.db import make_engine
     from office_tui.demo import load_demo
-    from office_tui.migrate import upgrade
+    from office_tui.core.migrate import upgrade
 
     os.environ["OFFICE_TUI_NOW"] = PINNED_NOW
     path = tmp_path_factory.mktemp("demo") / "demo.db"
@@ -70,7 +70,7 @@ def demo_url(demo_template, tmp_path) -> str:
 
 @pytest.fixture
 def demo_engine(demo_url):
-    from office_tui.db import make_engine
+    from office_tui.core.db import make_engine
 
     engine = make_engine(demo_url)
     yield engine

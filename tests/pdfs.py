@@ -319,8 +319,8 @@ def seed_applications(engine) -> dict[str, int]:
     from sqlmodel import select
 
     from models import Application, Batch, Provider
-    from office_tui.clock import OFFICE_TZ
-    from office_tui.db import write_session
+    from models.clock import OFFICE_TZ
+    from office_tui.core.db import write_session
 
     with write_session(engine, None, reason="test office") as session:
         batch = Batch(number=1, opens_on=date(2021, 7, 1), closes_at=datetime(2021, 7, 8, 17, 0, tzinfo=OFFICE_TZ))

@@ -8,7 +8,7 @@ from apphelpers import figures_loaded, make_app, press_to_screen, wait_for
 from sqlalchemy import func, select
 
 from models import Application, Claim, Contract, Store
-from office_tui.db import read_session
+from office_tui.core.db import read_session
 
 
 async def test_dashboard_shows_the_headline_figures(demo_engine, demo_url):
@@ -132,7 +132,7 @@ async def test_f1_lists_the_bindings_of_the_screen(demo_url):
 async def test_language_setting_switches_the_interface_to_english(demo_url):
     from textual.widgets import Select
 
-    from office_tui.config import load_settings
+    from office_tui.core.config import load_settings
 
     app = make_app(demo_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -180,7 +180,7 @@ async def test_first_start_offers_demo_data_then_first_admin(db_url):
 
 
 async def test_first_start_loads_demo_data_on_yes(db_url):
-    from office_tui.db import make_engine
+    from office_tui.core.db import make_engine
 
     app = make_app(db_url, actor=None)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -11,14 +11,14 @@ import pytest
 from sqlmodel import select
 
 from models import Application, Assignment, AuditEntry, Batch, Conflict, Provider, Reviewer, Score
-from office_tui.actor import Actor
-from office_tui.assignment import (PlanApplication, PlanMember, assign, assignment_rows, auto_assign,
+from office_tui.core.actor import Actor
+from office_tui.committee.assignment import (PlanApplication, PlanMember, assign, assignment_rows, auto_assign,
                                    default_cap, expertise_matches, plan_assignments, unassign)
-from office_tui.conflicts import ConflictError
-from office_tui.db import read_session, write_session
-from office_tui.errors import OfficeError, describe
-from office_tui.i18n import set_language
-from office_tui.ubn import make_ubn
+from office_tui.committee.conflicts import ConflictError
+from office_tui.core.db import read_session, write_session
+from office_tui.core.errors import OfficeError, describe
+from office_tui.core.i18n import set_language
+from office_tui.core.ubn import make_ubn
 
 STAFF = Actor(None, "staff", "staff")
 SUBMITTED = datetime(2021, 7, 5, 2, 30, tzinfo=timezone.utc)
@@ -521,7 +521,7 @@ def test_assignment_rows_carry_the_table(engine):
 
 
 def test_auto_assign_on_the_demo_staffs_or_explains_and_never_pairs_a_conflict(demo_engine):
-    from office_tui.conflicts import conflict_map
+    from office_tui.committee.conflicts import conflict_map
 
     with write_session(demo_engine, STAFF, "auto") as session:
         plans = [auto_assign(session, STAFF, number, k=6) for number in session.exec(select(Batch.number)).all()]

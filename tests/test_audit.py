@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEntry, Provider, Store
-from office_tui import audit
-from office_tui.auth import Actor
-from office_tui.db import read_session, write_session
+from office_tui.core import audit
+from office_tui.core.auth import Actor
+from office_tui.core.db import read_session, write_session
 
 TESTER = Actor(user_id=None, username="tester", role="staff")
 PINNED_UTC = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)  # 10:00 Asia/Taipei
@@ -216,7 +216,7 @@ def test_times_read_back_as_aware_utc(engine):
 
 
 def test_actor_user_id_and_set_reason_are_recorded(engine):
-    from office_tui.auth import add_user
+    from office_tui.core.auth import add_user
 
     admin = add_user(engine, None, "admin1", "admin", password="pw-123456")
     actor = Actor(user_id=admin.id, username="admin1", role="admin")

@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlmodel import select
 
-import office_tui.auth as auth
+import office_tui.core.auth as auth
 from models import AuditEntry, Reviewer, User
-from office_tui.auth import (
+from office_tui.core.auth import (
     Actor,
     AuthError,
     add_user,
@@ -21,7 +21,7 @@ from office_tui.auth import (
     user_count,
     verify_password,
 )
-from office_tui.db import read_session, write_session
+from office_tui.core.db import read_session, write_session
 
 ADMIN = Actor(user_id=None, username="setup", role="admin")
 

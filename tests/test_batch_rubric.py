@@ -9,9 +9,9 @@ from test_cli import run_all
 from test_exports_committee import STAFF, build
 
 from models import Batch
-from office_tui.batches import BatchError, set_batch_rubric
-from office_tui.db import read_session
-from office_tui.rubric import RubricError, default_rubric, rubric_for
+from office_tui.intake.batches import BatchError, set_batch_rubric
+from office_tui.core.db import read_session
+from office_tui.committee.rubric import RubricError, default_rubric, rubric_for
 
 OWN = """
 pass_line = 60

@@ -12,12 +12,12 @@ from sqlmodel import Session
 from test_reconcile import END, STAFF, Q_UBN, World
 
 from models import AuditEntry, Claim, Contract
-from office_tui.budget import budget
-from office_tui.claim_results import claim_results
-from office_tui.claims import approve_clean, claw_back, edit_claim, mark_paid
-from office_tui.config import Settings, claims_close_on, load_settings
-from office_tui.dashboard import headline
-from office_tui.errors import OfficeError
+from office_tui.claims.budget import budget
+from office_tui.claims.results import claim_results
+from office_tui.claims.actions import approve_clean, claw_back, edit_claim, mark_paid
+from office_tui.core.config import Settings, claims_close_on, load_settings
+from office_tui.views.dashboard import headline
+from office_tui.core.errors import OfficeError
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_claw_back_of_a_paid_renewal_returns_the_money_and_is_audited(world):
         reasons = s.scalars(select(AuditEntry.reason).where(AuditEntry.table_name == "claim",
                                                             AuditEntry.action == "update")).all()
     assert "撥款後查核發現為既有客戶續購" in reasons
-    from office_tui.reconcile import reconcile
+    from office_tui.claims.reconcile import reconcile
 
     reconcile(world.engine, STAFF)
     (after,) = claim_results(world.engine, claim_nos=["A"])
@@ -203,7 +203,7 @@ def test_dashboard_shows_committed_paid_and_remaining_of_the_setting(world):
 
 
 def test_budget_total_and_claims_deadline_are_settings(isolated_office):
-    from office_tui.config import config_path
+    from office_tui.core.config import config_path
 
     assert load_settings().budget_total == 90_000_000 == Settings().budget_total
     assert claims_close_on(load_settings()) is None

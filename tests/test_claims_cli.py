@@ -12,7 +12,7 @@ from test_claims_import import STORE_A, row, write
 from test_cli import run_all, run_cli
 from test_reconcile import END, World
 
-from importers.layouts import PAST_RECIPIENTS
+from office_tui.layouts import PAST_RECIPIENTS
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from test_reconcile import END, P_UBN, Q_UBN, STAFF, World
 from exports import list_sheet as xlsx
 from exports.claims import write_claims_summary, write_payments, write_withholding
 from models import Store
-from office_tui.claims import approve_clean, mark_paid
+from office_tui.claims.actions import approve_clean, mark_paid
 
 EVIL = '=HYPERLINK("http://evil.example","點我")'
 TODAY = date(2026, 11, 20)
@@ -193,8 +193,8 @@ def test_a_claims_list_of_a_store_named_with_a_bell_is_written(office, tmp_path)
 # -- claws-back and the provider asked for ---------------------------------------------
 
 def test_a_clawed_back_claim_is_listed_but_not_counted_as_granted(office, tmp_path):
-    from office_tui.budget import budget
-    from office_tui.claims import claw_back
+    from office_tui.claims.budget import budget
+    from office_tui.claims.actions import claw_back
 
     claw_back(office.engine, STAFF, "C", "發現為續約", on=TODAY)
     rows = _rows(write_claims_summary(office.engine, tmp_path / "s.xlsx", today=TODAY))
@@ -208,7 +208,7 @@ def test_a_clawed_back_claim_is_listed_but_not_counted_as_granted(office, tmp_pa
 
 
 def test_the_summary_of_an_unknown_provider_is_refused(office, tmp_path):
-    from office_tui.errors import OfficeError, describe
+    from office_tui.core.errors import OfficeError, describe
 
     with pytest.raises(OfficeError) as refused:
         write_claims_summary(office.engine, tmp_path / "none.xlsx", provider_ubn="99999999", today=TODAY)

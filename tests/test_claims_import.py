@@ -15,11 +15,11 @@ from test_reconcile import P_UBN, Q_UBN, STAFF, World
 
 import importers.tabular as tabular
 from importers.claims import ClaimRefused, file_claims, import_claims
-from importers.layouts import CLAIMS, PAST_RECIPIENTS
+from office_tui.layouts import CLAIMS, PAST_RECIPIENTS
 from importers.past_recipients import import_past_recipients
 from models import Claim, Contract, ContractSolution, Invoice, PastRecipient, Store
-from office_tui.claim_results import claim_results
-from office_tui.i18n import set_language
+from office_tui.claims.results import claim_results
+from office_tui.core.i18n import set_language
 
 STORE_A, STORE_B = "04595257", "22099131"
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from apphelpers import STAFF, figures_loaded, make_app, press_to_screen, wait_for
 from models import Application, AuditEntry, Claim, Contract, Provider
-from office_tui.budget import budget
-from office_tui.claim_results import claim_results, status_counts
-from office_tui.db import read_session
-from office_tui.ubn import is_valid_ubn, make_ubn
+from office_tui.claims.budget import budget
+from office_tui.claims.results import claim_results, status_counts
+from office_tui.core.db import read_session
+from office_tui.core.ubn import is_valid_ubn, make_ubn
 from screens.formatting import money
 
 SIZE = (160, 45)

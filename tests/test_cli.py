@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("office_tui.__main__") is not None:
     ENTRY = [sys.executable, "-m", "office_tui"]
 else:  # before office_tui/__main__.py existed
-    ENTRY = [sys.executable, "-c", "import sys; from office_tui.cli import main; sys.exit(main())"]
+    ENTRY = [sys.executable, "-c", "import sys; from office_tui.cli.main import main; sys.exit(main())"]
 
 
 def run_cli(*args: str, env: dict[str, str | None] | None = None, input: str | None = None,
@@ -147,7 +147,7 @@ def test_which_database_is_used(tmp_path, demo_url):
 # -- db ------------------------------------------------------------------------------
 
 def test_db_upgrade_and_backup(tmp_path, demo_url):
-    from office_tui.migrate import head_revision
+    from office_tui.core.migrate import head_revision
 
     head = head_revision()
     new = tmp_path / "new.db"
@@ -238,7 +238,7 @@ def test_unparseable_url_is_an_unsupported_url():
 # -- user ----------------------------------------------------------------------------
 
 def test_user_add_with_password_from_stdin(engine, db_url):
-    from office_tui.auth import AuthError, login
+    from office_tui.core.auth import AuthError, login
 
     added = run_cli("--db", db_url, "user", "add", "alice", "--role", "staff", "--password-stdin",
                     input="s3cret\n")

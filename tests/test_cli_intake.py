@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Application
-from office_tui.db import make_engine
+from office_tui.core.db import make_engine
 from test_cli import run_cli
 
 
@@ -70,8 +70,8 @@ def test_template_then_import_applications_json(tmp_path, engine, db_url):
 
     from openpyxl import load_workbook
 
-    from office_tui.batches import save_batch
-    from office_tui.clock import OFFICE_TZ
+    from office_tui.intake.batches import save_batch
+    from models.clock import OFFICE_TZ
 
     save_batch(engine, None, 1, date(2021, 7, 1), datetime(2021, 7, 8, 17, 0, tzinfo=OFFICE_TZ))
     path = tmp_path / "apps.xlsx"

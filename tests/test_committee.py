@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 
 from models import Application, Assignment, Batch, Conflict, Provider, Reviewer, Score
-from office_tui.actor import Actor
-from office_tui.committee import TallyError, batch_tally
-from office_tui.db import read_session, write_session
-from office_tui.rubric import DEFAULT_PATH, default_rubric
+from office_tui.core.actor import Actor
+from office_tui.committee.batch_tally import TallyError, batch_tally
+from office_tui.core.db import read_session, write_session
+from office_tui.committee.rubric import DEFAULT_PATH, default_rubric
 
 STAFF = Actor(None, "staff", "staff")
 CODES = [c.code for c in default_rubric().criteria]
@@ -188,7 +188,7 @@ def _set_affiliation(engine, reviewer_no: str, affiliation: str) -> None:
 
 
 def test_a_conflicted_members_sheet_never_counts_and_is_not_missing(engine, office):
-    from office_tui.committee import submitted_totals
+    from office_tui.committee.batch_tally import submitted_totals
 
     with write_session(engine, STAFF, reason="test data") as s:
         s.add(Assignment(application_id=office["C2"], reviewer_id=office["R5"]))  # declared, assigned anyway
@@ -216,8 +216,8 @@ def test_a_conflicted_members_sheet_never_counts_and_is_not_missing(engine, offi
 
 def test_a_conflicted_assignment_can_be_removed_with_its_scores(engine, office):
     from models import AuditEntry, OutlierResolution
-    from office_tui.errors import OfficeError, describe
-    from office_tui.reviewers import remove_assignment, remove_conflicted_assignment
+    from office_tui.core.errors import OfficeError, describe
+    from office_tui.committee.roster import remove_assignment, remove_conflicted_assignment
 
     with write_session(engine, STAFF, reason="test data") as s:
         s.add(OutlierResolution(application_id=office["C2"], reviewer_id=office["R3"], note="維持"))

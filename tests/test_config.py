@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from office_tui.config import Settings, config_path, data_dir, load_settings, save_setting
-from office_tui.db import DatabaseUrlError, make_engine
+from office_tui.core.config import Settings, config_path, data_dir, load_settings, save_setting
+from office_tui.core.db import DatabaseUrlError, make_engine
 
 
 @pytest.fixture
@@ -258,8 +258,8 @@ def test_default_db_url_opens(isolated_office):
 ])
 def test_money_settings_that_cannot_be_read_stop_with_the_setting_named(settings_file, line, key):
     """A wrong budget or deadline must never fall back silently to the default."""
-    from office_tui.config import SettingsError
-    from office_tui.errors import describe
+    from office_tui.core.config import SettingsError
+    from office_tui.core.errors import describe
 
     settings_file.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(SettingsError) as refused:
@@ -272,7 +272,7 @@ def test_money_settings_that_cannot_be_read_stop_with_the_setting_named(settings
     ('claims_close_on = "111/10/15"', "2022-10-15"), ("claims_close_on = 2022-10-15", "2022-10-15"),
     ('claims_close_on = ""', None)])
 def test_claims_deadline_roc_iso_or_none(settings_file, line, expected):
-    from office_tui.config import claims_close_on
+    from office_tui.core.config import claims_close_on
 
     settings_file.write_text(line + "\n", encoding="utf-8")
     found = claims_close_on(load_settings())

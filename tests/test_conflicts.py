@@ -7,15 +7,15 @@ import pytest
 from sqlmodel import select
 
 from models import Application, AuditEntry, Conflict, Provider, Reviewer
-from office_tui.actor import Actor
-from office_tui.assignment import assign
-from office_tui.conflicts import ConflictError, affiliation_matches, check_no_conflict, conflict_map
-from office_tui.db import read_session, write_session
-from office_tui.errors import OfficeError, describe
-from office_tui.i18n import set_language
-from office_tui.reviewers import (add_conflict, conflicted_assignments, conflicts_of, remove_conflict, roster,
+from office_tui.core.actor import Actor
+from office_tui.committee.assignment import assign
+from office_tui.committee.conflicts import ConflictError, affiliation_matches, check_no_conflict, conflict_map
+from office_tui.core.db import read_session, write_session
+from office_tui.core.errors import OfficeError, describe
+from office_tui.core.i18n import set_language
+from office_tui.committee.roster import (add_conflict, conflicted_assignments, conflicts_of, remove_conflict, roster,
                                   set_active)
-from office_tui.ubn import make_ubn
+from office_tui.core.ubn import make_ubn
 from test_assignment import STAFF, build_office
 
 
@@ -177,6 +177,6 @@ def test_members_cannot_change_the_roster(engine):
 
 
 def test_tai_and_tai_spellings_are_one_company():
-    from office_tui.conflicts import affiliation_matches
+    from office_tui.committee.conflicts import affiliation_matches
 
     assert affiliation_matches("台灣雲端股份有限公司", "臺灣雲端股份有限公司", "04595257")

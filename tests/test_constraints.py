@@ -151,7 +151,7 @@ def test_second_granted_claim_for_a_store_through_another_contract_is_refused(of
     """One subsidy per store, ever, across contracts and providers (schema 0003 triggers)."""
     from sqlalchemy import update
 
-    from office_tui.db import write_session
+    from office_tui.core.db import write_session
 
     engine, store, provider, invoice = office["engine"], office["store"], office["provider"], office["invoice"]
     (other_provider,) = _add(engine, _provider(ubn="04193850", name="另一家公司"))

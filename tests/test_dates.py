@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from office_tui.dates import (
+from office_tui.core.dates import (
     DateParseError,
     format_date,
     format_datetime,

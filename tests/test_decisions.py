@@ -11,10 +11,10 @@ from sqlmodel import select
 from test_committee import STAFF, build_office
 
 from models import Application, AuditEntry, Decision, OutlierResolution
-from office_tui.actor import Actor
-from office_tui.db import read_session, write_session
-from office_tui.decisions import DecisionError, decide, resolve_outlier
-from office_tui.errors import describe
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session, write_session
+from office_tui.committee.decisions import DecisionError, decide, resolve_outlier
+from office_tui.core.errors import describe
 
 DAY = date(2026, 11, 20)
 
@@ -128,7 +128,7 @@ def test_a_member_number_is_matched_however_typed(engine, office, typed):
     resolution = resolve(engine, "C2", typed, "維持原評分")
     assert resolution.reviewer_id == office["R3"]
     with read_session(engine) as s:
-        from office_tui.committee import batch_tally
+        from office_tui.committee.batch_tally import batch_tally
 
         assert batch_tally(s, 1).unresolved("C2") == []
 
@@ -137,7 +137,7 @@ def _rescore(engine, office, value):
     """Staff reopen R3's C2 sheet, key ``value`` everywhere and submit it again."""
     from test_committee import uniform
 
-    from office_tui.scoresheets import reopen_sheet, save_sheet
+    from office_tui.committee.scoresheets import reopen_sheet, save_sheet
 
     with write_session(engine, STAFF, reason="委員更正") as s:
         reopen_sheet(s, STAFF, office["C2/R3"], "委員更正")
@@ -145,7 +145,7 @@ def _rescore(engine, office, value):
 
 
 def unresolved(engine, app_no="C2"):
-    from office_tui.committee import batch_tally
+    from office_tui.committee.batch_tally import batch_tally
 
     with read_session(engine) as s:
         return batch_tally(s, 1).unresolved(app_no)

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 import models as m
-from office_tui.clock import office_today
-from office_tui.db import make_engine
+from models.clock import office_today
+from office_tui.core.db import make_engine
 from office_tui.demo import DemoError, load_demo
-from office_tui.migrate import upgrade
-from office_tui.programme import APPLICATION_STATUSES, BUDGET_TOTAL, SUBSIDY_CAP
-from office_tui.ubn import is_valid_ubn
+from office_tui.core.migrate import upgrade
+from office_tui.core.programme import APPLICATION_STATUSES, BUDGET_TOTAL, SUBSIDY_CAP
+from office_tui.core.ubn import is_valid_ubn
 
 GRANTED = ("approved", "paid")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -224,8 +224,8 @@ def test_bulk_audit_entries_count_the_rows_loaded(demo_engine):
 
 
 def test_demo_after_an_admin_account_was_created(engine):
-    from office_tui.auth import add_user
-    from office_tui.startup import is_empty
+    from office_tui.core.auth import add_user
+    from office_tui.opening import is_empty
 
     add_user(engine, None, "admin", "admin", "s3cret")
     assert is_empty(engine)  # the app offers the demo here

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from exports.notices import default_file_name, write_notices
 from exports.xlsx import display_width
-from office_tui.i18n import set_language
-from office_tui.notices import NoticeRow
+from office_tui.core.i18n import set_language
+from office_tui.notices.correction import NoticeRow
 
 EVIL = '=HYPERLINK("http://evil.example","點我")'
 ROWS = [

@@ -18,8 +18,8 @@ from test_reconcile import END, World
 from exports.list_sheet import add_list_sheet, new_list_book, save_book
 from exports.output import OutputError, output_path
 from exports.templates import write_template
-from office_tui.errors import describe
-from office_tui.i18n import set_language
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
 
 
 def _book():

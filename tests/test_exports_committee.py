@@ -14,12 +14,12 @@ from exports.summary import export_summary
 from exports.list_sheet import add_list_sheet, list_width, new_list_book, save_book, sheet_name
 from exports.xlsx import display_width
 from models import Application, Assignment, Batch, Decision, OutlierResolution, Provider, Reviewer, Score
-from office_tui.actor import Actor
-from office_tui.committee import batch_tally
-from office_tui.db import read_session, write_session
-from office_tui.errors import OfficeError
-from office_tui.i18n import set_language
-from office_tui.rubric import default_rubric
+from office_tui.core.actor import Actor
+from office_tui.committee.batch_tally import batch_tally
+from office_tui.core.db import read_session, write_session
+from office_tui.core.errors import OfficeError
+from office_tui.core.i18n import set_language
+from office_tui.committee.rubric import default_rubric
 
 EVIL = '=HYPERLINK("http://x","y")'
 PHONE = "+886 2 2345 6789 數位有限公司"
@@ -315,7 +315,7 @@ def test_every_committee_export_writes_names_with_control_characters(engine, tmp
     from sqlmodel import select
 
     from exports.assignments import write_assignments
-    from office_tui.assignment import assignment_rows
+    from office_tui.committee.assignment import assignment_rows
 
     build(engine)
     with write_session(engine, STAFF, "舊資料") as s:

@@ -12,9 +12,9 @@ import pytest
 
 from importers import fields
 from importers.fields import FieldError
-from office_tui import dates
-from office_tui.errors import describe
-from office_tui.i18n import set_language
+from office_tui.core import dates
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from office_tui import programme
-from office_tui.i18n import catalogue, set_language, t
+from office_tui.core import programme
+from office_tui.core.i18n import catalogue, set_language, t
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh_TW", "en")

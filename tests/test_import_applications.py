@@ -15,15 +15,15 @@ from sqlmodel import Session
 
 import importers.tabular as tabular
 from importers.applications import ImportReport, RowError, import_applications
-from importers.layouts import APPLICATIONS
+from office_tui.layouts import APPLICATIONS
 from importers.tabular import ImportFileError
 from models import Application, AuditEntry, Provider, QualificationCheck
-from office_tui.actor import Actor
-from office_tui.batches import save_batch
-from office_tui.clock import OFFICE_TZ
-from office_tui.eligibility import checklist
-from office_tui.errors import describe
-from office_tui.i18n import set_language
+from office_tui.core.actor import Actor
+from office_tui.intake.batches import save_batch
+from models.clock import OFFICE_TZ
+from office_tui.intake.eligibility import checklist
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
 
 ACTOR = Actor(None, "staff", "staff")
 CUTOFF = datetime(2021, 7, 8, 17, 0, tzinfo=OFFICE_TZ)

@@ -16,10 +16,10 @@ from sqlmodel import select
 import pdfs
 from importers.documents import import_documents, import_summary
 from models import Application, Document
-from office_tui.actor import Actor
-from office_tui.config import data_dir
-from office_tui.db import read_session, write_session
-from office_tui.i18n import set_language
+from office_tui.core.actor import Actor
+from office_tui.core.config import data_dir
+from office_tui.core.db import read_session, write_session
+from office_tui.core.i18n import set_language
 from pdfs import APPLICANT_UBN, FIRST, OTHER_UBN, SECOND
 
 ACTOR = Actor(None, "tester", "staff")
@@ -147,8 +147,8 @@ def test_every_file_gets_its_status_kind_and_warnings(imported):
 
 
 def test_every_status_kind_and_warning_occurs(imported):
-    from office_tui.document_kinds import KINDS
-    from office_tui.document_reading import STATUSES, WARNINGS
+    from office_tui.documents.kinds import KINDS
+    from office_tui.documents.reading import STATUSES, WARNINGS
 
     statuses = {r.status for r in imported.values()}
     kinds = {r.kind for r in imported.values()}
@@ -254,7 +254,7 @@ def test_reimport_adds_no_rows(engine, office, folder, imported):
 
 
 def test_reimport_leaves_triage_decisions(engine, office, folder, imported):
-    from office_tui.triage import accept
+    from office_tui.documents.triage import accept
 
     doc_id = _r(imported, "申請書.pdf").document_id
     accept(engine, ACTOR, doc_id)
@@ -335,7 +335,7 @@ def test_a_page_that_fails_is_a_warning(engine, office, tmp_path, monkeypatch):
 
 
 def test_a_missing_folder_is_an_office_error(engine, tmp_path):
-    from office_tui.errors import OfficeError, describe
+    from office_tui.core.errors import OfficeError, describe
 
     with pytest.raises(OfficeError) as caught:
         import_documents(engine, ACTOR, tmp_path / "nowhere")
@@ -374,7 +374,7 @@ def test_no_traceback_and_nothing_on_stderr(tmp_path, db_url, engine, office):
     code = (
         "import json, sys\n"
         "from importers.documents import import_documents\n"
-        "from office_tui.db import make_engine\n"
+        "from office_tui.core.db import make_engine\n"
         f"results = import_documents(make_engine({db_url!r}), None, {str(root)!r})\n"
         "print(json.dumps([r.as_json() for r in results], ensure_ascii=False))\n"
     )

@@ -26,7 +26,7 @@ def _core_modules() -> list[str]:
 
 def test_core_modules_do_not_import_textual():
     modules = _core_modules()
-    assert "office_tui.listing" in modules and "models.intake" in modules
+    assert "office_tui.core.listing" in modules and "models.intake" in modules
     code = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

@@ -12,10 +12,10 @@ from textual.widgets import Input
 
 from exports.templates import write_template
 from models import Application, Document
-from office_tui.actor import Actor
-from office_tui.batches import save_batch
-from office_tui.clock import OFFICE_TZ
-from office_tui.db import read_session
+from office_tui.core.actor import Actor
+from office_tui.intake.batches import save_batch
+from models.clock import OFFICE_TZ
+from office_tui.core.db import read_session
 
 CLERK = Actor(None, "clerk", "staff")  # no user row in these databases
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from textual.widgets import Checkbox, Input, Select
 
 from models import Application, AuditEntry, QualificationCheck
-from office_tui.actor import Actor
-from office_tui.db import read_session
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session
 
 
 async def _applications(pilot):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Store
-from office_tui.db import read_session
-from office_tui.listing import applications_source, stores_source
+from office_tui.core.db import read_session
+from office_tui.core.listing import applications_source, stores_source
 
 
 def _all(source) -> list[tuple]:

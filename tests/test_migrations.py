@@ -13,9 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import models
-import office_tui.migrate as migrate
-from office_tui.db import make_engine
-from office_tui.migrate import SchemaError, backup_sqlite, upgrade
+import office_tui.core.migrate as migrate
+from office_tui.core.db import make_engine
+from office_tui.core.migrate import SchemaError, backup_sqlite, upgrade
 
 PINNED_STAMP = "20261120-100000"  # conftest pins the clock at 2026-11-20 10:00 Taipei
 
@@ -350,6 +350,6 @@ def test_backup_refuses_non_file_database():
 
 def test_schema_head_constant_is_alembics_head():
     """Start-up compares with SCHEMA_HEAD to skip loading Alembic; it must name the head."""
-    from office_tui.migrate import SCHEMA_HEAD, head_revision
+    from office_tui.core.migrate import SCHEMA_HEAD, head_revision
 
     assert SCHEMA_HEAD == head_revision()

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from textual.widgets import Input, Select, TextArea
 
 from models import Application, AuditEntry, CalendarOverride, CorrectionNotice, Document
-from office_tui.actor import Actor
-from office_tui.db import read_session, write_session
-from office_tui.notices import raise_notice
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session, write_session
+from office_tui.notices.correction import raise_notice
 from screens.decks import default_batch
 
 CLERK = Actor(None, "clerk", "staff")  # no user row in the small databases
@@ -354,7 +354,7 @@ def test_calendar_september_2021(snap_compare, engine, db_url):
 
 # -- the decks screen -------------------------------------------------------------------------------
 async def test_decks_key_raises_a_notice_for_each_gap(demo_url, demo_engine):
-    from office_tui.notices import deck_gaps
+    from office_tui.notices.correction import deck_gaps
 
     gaps = deck_gaps(demo_engine, 3)
     assert gaps and not any(g.notice_open for g in gaps)

@@ -11,14 +11,14 @@ from sqlmodel import Session, select
 
 import pdfs
 from models import Application, AuditEntry, CorrectionNotice, Document
-from office_tui.actor import Actor
-from office_tui.config import load_settings
-from office_tui.db import write_session
-from office_tui.notices import (LAPSED_DECK, LAPSED_DOCUMENTS, NoticeError, deck_gaps, extend, items_to_correct,
+from office_tui.core.actor import Actor
+from office_tui.core.config import load_settings
+from office_tui.core.db import write_session
+from office_tui.notices.correction import (LAPSED_DECK, LAPSED_DOCUMENTS, NoticeError, deck_gaps, extend, items_to_correct,
                                 lapse_overdue, list_notices, mark_corrected, raise_deck_notices, raise_notice,
                                 withdraw)
-from office_tui.office_calendar import exceptions, office_calendar, remove_override, set_override
-from office_tui.startup import open_office
+from office_tui.notices.calendar import exceptions, office_calendar, remove_override, set_override
+from office_tui.opening import open_office
 
 STAFF = Actor(None, "staff1", "staff")
 

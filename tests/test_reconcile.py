@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from importers.claims import file_claims
 from models import Application, AuditEntry, Batch, Claim, Contract, PastRecipient, Provider, Store, UsageDaily
-from office_tui.actor import Actor
-from office_tui.claim_results import claim_results, status_counts
-from office_tui.i18n import catalogue, set_language
-from office_tui.programme import CLAIM_FLAGS
-from office_tui.reconcile import one_year_end, reconcile
-from office_tui.ubn import make_ubn
+from office_tui.core.actor import Actor
+from office_tui.claims.results import claim_results, status_counts
+from office_tui.core.i18n import catalogue, set_language
+from office_tui.core.programme import CLAIM_FLAGS
+from office_tui.claims.reconcile import one_year_end, reconcile
+from office_tui.core.ubn import make_ubn
 
 STAFF = Actor(None, "staff", "staff")
 P_UBN, Q_UBN = make_ubn("2233445"), make_ubn("5566778")
@@ -370,8 +370,8 @@ def test_the_demo_office_reconciles_to_itself(demo_engine):
 def test_upgrade_from_0001_keeps_claims_and_reconciles_them_on_opening(db_url):
     from alembic import command
 
-    import office_tui.migrate as migrate
-    from office_tui.db import make_engine
+    import office_tui.core.migrate as migrate
+    from office_tui.core.db import make_engine
 
     engine = make_engine(db_url)
     try:
@@ -398,8 +398,8 @@ def test_upgrade_from_0001_keeps_claims_and_reconciles_them_on_opening(db_url):
         engine.dispose()
     # Opening the office upgrades the file and reconciles its claims once: the subsidy is
     # there, and the flags say what the old data lacks (no approved solution, no log).
-    from office_tui.config import load_settings
-    from office_tui.startup import open_office
+    from office_tui.core.config import load_settings
+    from office_tui.opening import open_office
 
     office = open_office(load_settings(db=db_url))
     try:

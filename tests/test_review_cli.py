@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from exports.assignments import write_assignments
 from models import Provider
-from office_tui.assignment import AssignmentRow, assignment_rows
-from office_tui.db import read_session, write_session
-from office_tui.ubn import make_ubn
+from office_tui.committee.assignment import AssignmentRow, assignment_rows
+from office_tui.core.db import read_session, write_session
+from office_tui.core.ubn import make_ubn
 from test_assignment import STAFF, build_office, pairs
 from test_cli import assert_no_traceback, run_all, run_cli
 from test_reviewers_import import member, write
@@ -40,7 +40,7 @@ def test_import_then_list_reviewers(engine, db_url, tmp_path):
 def test_conflicts_from_the_shell(engine, db_url):
     ubns = build_office(engine, apps=2, members=2)
     with write_session(engine, STAFF, "assign") as session:
-        from office_tui.assignment import assign
+        from office_tui.committee.assignment import assign
 
         assign(session, STAFF, "A01", "R01")
     added = run_cli("reviewers", "conflict", "add", "R01", ubns["A01"], "--note", "前雇主", "--db", db_url)
@@ -64,7 +64,7 @@ def test_conflicts_from_the_shell(engine, db_url):
 def test_assign_from_the_shell(engine, db_url):
     ubns = build_office(engine, apps=3, members=4)
     with write_session(engine, STAFF, "conflict") as session:
-        from office_tui.reviewers import add_conflict
+        from office_tui.committee.roster import add_conflict
 
         add_conflict(session, STAFF, "R01", ubns["A01"], "股東")
     auto = run_cli("assign", "auto", "--batch", "1", "--k", "4", "--json", "--db", db_url)
@@ -114,7 +114,7 @@ def test_the_export_keeps_codes_and_risky_names_as_text(engine, tmp_path):
     with write_session(engine, STAFF, "risky") as session:
         provider = session.exec(select(Provider)).one()
         provider.name, provider.ubn = "=HYPERLINK(\"http://x\",\"點我\")", ubn
-        from office_tui.assignment import assign
+        from office_tui.committee.assignment import assign
 
         assign(session, STAFF, "A01", "R01")
     with read_session(engine) as session:

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from apphelpers import STAFF, figures_loaded, make_app, press_to_screen, wait_for
 from models import Application, Assignment, Batch, Conflict, Provider, Reviewer
-from office_tui.db import read_session, write_session
+from office_tui.core.db import read_session, write_session
 
 
 async def _to(pilot, app, part_key: str, screen: str, ready: str):

@@ -10,15 +10,15 @@ import pytest
 from sqlmodel import select
 
 import importers.reviewers as reviewers_import
-from importers.layouts import REVIEWERS
+from office_tui.layouts import REVIEWERS
 from importers.reviewers import import_reviewers
 from importers.tabular import ImportFileError
 from models import AuditEntry, Conflict, Reviewer
-from office_tui.actor import Actor
-from office_tui.db import read_session
-from office_tui.errors import describe
-from office_tui.i18n import set_language
-from office_tui.ubn import make_ubn
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
+from office_tui.core.ubn import make_ubn
 
 ACTOR = Actor(None, "staff", "staff")
 UBN_A, UBN_B = make_ubn("2233445"), make_ubn("0459525")  # the second has a leading zero

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from apphelpers import STAFF, figures_loaded, make_app, press_to_screen, wait_for
 from models import Application, Assignment, Reviewer, Score
-from office_tui.actor import Actor
-from office_tui.db import read_session
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session
 
 CODES = [f"T{n}" for n in range(1, 10)] + [f"P{n}" for n in range(1, 5)]
 

@@ -15,8 +15,8 @@ from test_committee import CODES, STAFF, build_office
 from importers.scores import import_scores
 from importers.tabular import ImportFileError
 from models import Assignment, AuditEntry, Score
-from office_tui.db import read_session, write_session
-from office_tui.scoresheets import reopen_sheet
+from office_tui.core.db import read_session, write_session
+from office_tui.committee.scoresheets import reopen_sheet
 
 
 @pytest.fixture
@@ -94,8 +94,8 @@ def test_rows_are_checked_and_written(engine, office, tmp_path):
     again = import_scores(engine, STAFF, path)
     assert again.accepted == [] and again.unchanged == [3, 4, 9]
     assert sorted({e.row for e in again.rejected}) == [2, 5, 6, 7, 8]
-    from office_tui.actor import Actor
-    from office_tui.errors import OfficeError
+    from office_tui.core.actor import Actor
+    from office_tui.core.errors import OfficeError
 
     member = Actor(None, "r1", "reviewer", reviewer_id=office["R1"])
     with pytest.raises(OfficeError) as error:
@@ -132,7 +132,7 @@ def test_partial_row_keeps_the_draft_s_other_scores_and_full_row_submits_it(engi
 
 
 def test_chinese_label_headers_in_xlsx(engine, office, tmp_path):
-    from office_tui.rubric import default_rubric
+    from office_tui.committee.rubric import default_rubric
 
     labels = {c.code: c.zh for c in default_rubric().criteria}
     book = openpyxl.Workbook()
@@ -161,8 +161,8 @@ def test_a_bad_file_writes_nothing(engine, office, tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ImportFileError):
         import_scores(engine, STAFF, broken)
-    from office_tui.actor import Actor
-    from office_tui.errors import OfficeError
+    from office_tui.core.actor import Actor
+    from office_tui.core.errors import OfficeError
 
     member = Actor(None, "r1", "reviewer", reviewer_id=office["R1"])
     with pytest.raises(OfficeError) as error:

@@ -6,13 +6,13 @@ import pytest
 from sqlmodel import select
 
 from models import Application, Assignment, AuditEntry, Conflict, Provider, Reviewer, Score
-from office_tui.actor import Actor
-from office_tui.conflicts import ConflictError
-from office_tui.db import read_session, write_session
-from office_tui.errors import describe
-from office_tui.i18n import set_language
-from office_tui.rubric import RubricError, default_rubric
-from office_tui.scoresheets import (SheetError, counts, find_assignment, load_sheet, my_sheets, reopen_sheet,
+from office_tui.core.actor import Actor
+from office_tui.committee.conflicts import ConflictError
+from office_tui.core.db import read_session, write_session
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
+from office_tui.committee.rubric import RubricError, default_rubric
+from office_tui.committee.scoresheets import (SheetError, counts, find_assignment, load_sheet, my_sheets, reopen_sheet,
                                     save_sheet, sheet_total)
 
 STAFF = Actor(2, "staff", "staff")

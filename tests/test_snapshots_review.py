@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from apphelpers import make_app, wait_for
 from models import Reviewer
-from office_tui.actor import Actor
-from office_tui.db import read_session
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session
 
 SIZE = (120, 45)
 

@@ -13,8 +13,8 @@ import time
 from sqlmodel import select
 
 from models import AuditEntry, Provider
-from office_tui.auth import Actor
-from office_tui.db import read_session, write_session
+from office_tui.core.auth import Actor
+from office_tui.core.db import read_session, write_session
 
 PROCESSES = 8
 TRANSACTIONS = 100
@@ -26,8 +26,8 @@ WORKER = r"""
 import sys
 
 from models import Provider
-from office_tui.auth import Actor
-from office_tui.db import make_engine, write_session
+from office_tui.core.auth import Actor
+from office_tui.core.db import make_engine, write_session
 
 db_url, provider_id, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 engine = make_engine(db_url)

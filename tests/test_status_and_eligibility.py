@@ -9,14 +9,14 @@ import pytest
 from sqlmodel import Session, select
 
 from models import Application, AuditEntry, Batch, CorrectionNotice, Document, Provider, QualificationCheck
-from office_tui.actor import Actor
-from office_tui.db import write_session
-from office_tui.eligibility import (ChecklistError, checklist, computed_conditions, missing_documents,
+from office_tui.core.actor import Actor
+from office_tui.core.db import write_session
+from office_tui.intake.eligibility import (ChecklistError, checklist, computed_conditions, missing_documents,
                                     record_condition, required_documents, solution_deficiencies)
-from office_tui.errors import describe
-from office_tui.i18n import set_language
-from office_tui.intake import DuplicateProvider, register_provider, status_on_arrival
-from office_tui.status import TRANSITIONS, allowed_moves, set_status
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
+from office_tui.intake.registration import DuplicateProvider, register_provider, status_on_arrival
+from office_tui.intake.status import TRANSITIONS, allowed_moves, set_status
 
 STAFF = Actor(None, "staff1", "staff")
 ADMIN = Actor(None, "admin1", "admin")
@@ -68,7 +68,7 @@ def test_second_registration_of_a_ubn_is_refused_in_the_programmes_words(engine)
 
 # -- the state machine ----------------------------------------------------------------------
 def test_every_status_has_its_transitions():
-    from office_tui.programme import APPLICATION_STATUSES
+    from office_tui.core.programme import APPLICATION_STATUSES
 
     assert set(TRANSITIONS) == set(APPLICATION_STATUSES)
     assert all(targets <= set(APPLICATION_STATUSES) for targets in TRANSITIONS.values())

@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from sqlalchemy import insert, select
 
-from importers.tabular import Column, ImportFileError, Layout, header_key, insert_rows, open_sheet
-from office_tui.errors import describe
-from office_tui.i18n import set_language
+from importers.tabular import ImportFileError, insert_rows, open_sheet
+from office_tui.layouts import Column, Layout, header_key
+from office_tui.core.errors import describe
+from office_tui.core.i18n import set_language
 
 PEOPLE = Layout("people", (
     Column("reviewer_no", "委員編號", "reviewer_no", required=True),
@@ -269,7 +270,7 @@ def test_every_import_message_exists_in_both_languages():
     from pathlib import Path
 
     from exports.templates import LAYOUTS
-    from office_tui.i18n import catalogue
+    from office_tui.core.i18n import catalogue
 
     root = Path(__file__).resolve().parents[1]
     keys = set()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from office_tui.rubric import RubricError, default_rubric, parse_rubric
-from office_tui.tally import member_ranks, outliers, tally, trimmed_mean
+from office_tui.committee.rubric import RubricError, default_rubric, parse_rubric
+from office_tui.committee.tally import member_ranks, outliers, tally, trimmed_mean
 
 SHEETS = {
     "A1": {"R1": 80, "R2": 82, "R3": 78, "R4": 81, "R5": 60},

@@ -10,7 +10,7 @@ from test_cli import run_all, run_cli
 from test_committee import CODES, build_office
 
 from models import Application, Assignment
-from office_tui.db import read_session
+from office_tui.core.db import read_session
 
 KEYS = ["application_no", "mean", "median", "trimmed_mean", "stdev", "rank_sum", "mean_rank", "passed", "rank",
         "outliers", "missing"]
@@ -111,7 +111,7 @@ def test_member_numbers_as_typed_and_no_reopening_a_decided_sheet(engine, office
 
 
 def test_the_tally_names_conflicted_sheets_it_leaves_out(engine, office, db_url):
-    from office_tui.db import write_session
+    from office_tui.core.db import write_session
     from test_committee import STAFF
 
     from models import Reviewer

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from apphelpers import STAFF, figures_loaded, make_app, press_to_screen, wait_for
 from models import Application, Decision, OutlierResolution
-from office_tui.db import read_session
+from office_tui.core.db import read_session
 
 
 def _status(engine, number):

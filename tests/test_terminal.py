@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from office_tui.terminal import hung_up
+from office_tui.core.terminal import hung_up
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no pseudo-terminals")

@@ -11,11 +11,11 @@ from sqlmodel import select
 
 import pdfs
 from models import Application, AuditEntry, Document
-from office_tui.actor import Actor
-from office_tui.db import read_session, write_session
-from office_tui.i18n import catalogue
-from office_tui.document_kinds import KINDS, classify, kind_from_name
-from office_tui.document_periods import (
+from office_tui.core.actor import Actor
+from office_tui.core.db import read_session, write_session
+from office_tui.core.i18n import catalogue
+from office_tui.documents.kinds import KINDS, classify, kind_from_name
+from office_tui.documents.periods import (
     annual_years,
     find_dates,
     find_ubns,
@@ -24,9 +24,9 @@ from office_tui.document_periods import (
     period_check,
     vat_periods,
 )
-from office_tui.document_reading import STATUSES, WARNINGS, read_pages
-from office_tui.document_text import text_quality
-from office_tui.triage import (
+from office_tui.documents.reading import STATUSES, WARNINGS, read_pages
+from office_tui.documents.text import text_quality
+from office_tui.documents.triage import (
     TRIAGE_STATES,
     TriageError,
     accept,
@@ -158,7 +158,7 @@ def test_find_ubns():
 
 
 def test_numbers_on_neighbouring_lines_stay_apart():
-    from office_tui.document_text import compact
+    from office_tui.documents.text import compact
 
     assert compact("統一編號 04193850\n113 年度") == "統一編號04193850 113年度"
     assert annual_years("統一編號 04193850\n113年度") == [2024]
@@ -284,7 +284,7 @@ def _add(engine, app_id, kind, status="ok", name=None, triage="pending"):
 
 
 def _missing(engine, number):
-    from office_tui.eligibility import missing_documents
+    from office_tui.intake.eligibility import missing_documents
 
     with read_session(engine) as session:
         app = session.exec(select(Application).where(Application.application_no == number)).one()

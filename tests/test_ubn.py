@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from office_tui.ubn import is_valid_ubn, is_valid_ubn_old_rule, make_ubn, normalize_ubn
+from office_tui.core.ubn import is_valid_ubn, is_valid_ubn_old_rule, make_ubn, normalize_ubn
 
 # Weights 1,2,1,2,1,2,4,1; the digits of each product are added (Z).
 # 04595257: 0+8+5+(18->9)+5+4+(20->2)+7 = 40

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from office_tui.workdays import WorkCalendar
+from office_tui.core.workdays import WorkCalendar
 
 CAL = WorkCalendar()
 

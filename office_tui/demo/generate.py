@@ -17,17 +17,17 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Engine, func, insert, select
 
 import models as m
-from office_tui import audit
-from office_tui.errors import OfficeError
-from office_tui.auth import Actor, hash_password
-from office_tui.clock import OFFICE_TZ, office_today
-from office_tui.db import write_session
-from office_tui.reconcile import one_year_end
+from office_tui.core import audit
+from office_tui.core.errors import OfficeError
+from office_tui.core.auth import Actor, hash_password
+from models.clock import OFFICE_TZ, office_today
+from office_tui.core.db import write_session
+from office_tui.claims.reconcile import one_year_end
 from office_tui.demo import names
-from office_tui.programme import (BUDGET_TOTAL, CATEGORIES, CLAIM_FLAGS, CLAIM_WINDOW_DAYS, FATAL_FLAGS, INDUSTRIES,
+from office_tui.core.programme import (BUDGET_TOTAL, CATEGORIES, CLAIM_FLAGS, CLAIM_WINDOW_DAYS, FATAL_FLAGS, INDUSTRIES,
                                   SUBSIDISABLE_APPLICATION_STATUSES, SUBSIDY_CAP)
-from office_tui.ubn import make_ubn
-from office_tui.workdays import WorkCalendar
+from office_tui.core.ubn import make_ubn
+from office_tui.core.workdays import WorkCalendar
 
 DEMO_PASSWORD = "demo"
 CRITERIA = [f"T{i}" for i in range(1, 10)] + [f"P{i}" for i in range(1, 5)]
@@ -363,7 +363,7 @@ class _Builder:
 
     def _claims(self, contracts: list[dict], plans: list) -> None:
         """Claims for the terms that have ended, each with the subsidy, flags and status
-        reconciliation gives it (office_tui.reconcile; test_reconcile checks that a pass
+        reconciliation gives it (office_tui.claims.reconcile; test_reconcile checks that a pass
         over the demo changes nothing). Stores beyond usage_stores get no usage log, so
         their claims wait for one (no_usage_log)."""
         rng, invoices, pending = self.rng, [], []

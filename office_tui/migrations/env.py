@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection office_tui.migrate hands in."""
+"""Alembic environment: runs on the connection office_tui.core.migrate hands in."""
 
 from alembic import context
 

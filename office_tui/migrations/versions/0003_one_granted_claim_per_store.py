@@ -6,7 +6,7 @@ A partial unique index cannot say this (the store is on the contract, not the cl
 so two triggers do: on insert and on a change of status or contract.
 
 SQLite only, like the reconciliation pass itself; other databases keep the rule in the
-application (office_tui.claims.approve_clean).
+application (office_tui.claims.actions.approve_clean).
 
 Revision ID: 0003
 Revises: 0002

@@ -1,0 +1,43 @@
+"""Reading applications for lists and scripts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine, select
+
+from models import Application, Batch, Provider
+from office_tui.core.db import read_session
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    application_no: str
+    ubn: str
+    company_name: str
+    solution_name: str
+    category: str
+    status: str
+    status_reason: str
+    batch: int
+
+    def to_json(self) -> dict:
+        row = asdict(self)
+        del row["batch"]
+        return row
+
+
+def list_applications(engine: Engine, batch: int | None = None, status: str | None = None) -> list[ApplicationRow]:
+    query = (
+        select(Application.application_no, Provider.ubn, Provider.name, Application.solution_name,
+               Application.category, Application.status, Application.status_reason, Batch.number)
+        .join(Provider, Application.provider_id == Provider.id)
+        .join(Batch, Application.batch_id == Batch.id)
+        .order_by(Application.application_no)
+    )
+    if batch is not None:
+        query = query.where(Batch.number == batch)
+    if status:
+        query = query.where(Application.status == status)
+    with read_session(engine) as session:
+        return [ApplicationRow(*row) for row in session.execute(query).all()]

@@ -1,0 +1,85 @@
+"""收件批次 — intake windows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from models import Batch
+from office_tui.core.errors import OfficeError
+from models.clock import OFFICE_TZ
+from office_tui.core.db import write_session
+
+DEFAULT_CUTOFF = time(17, 0)  # 17:00 Asia/Taipei on the closing day
+
+
+class BatchError(OfficeError):
+    """A batch window that cannot be saved."""
+
+
+def cutoff_from_text(text: str) -> datetime:
+    """The closing time typed by staff: a date alone means 17:00 Asia/Taipei that day."""
+    from office_tui.core.dates import parse_date, parse_datetime
+
+    try:
+        day = parse_date(text)
+    except ValueError:
+        return parse_datetime(text)
+    return datetime.combine(day, DEFAULT_CUTOFF, tzinfo=OFFICE_TZ)
+
+
+def save_batch(
+    engine: Engine,
+    actor,
+    number: int,
+    opens_on: date,
+    closes_at: datetime,
+    meeting_on: date | None = None,
+) -> tuple[Batch, bool]:
+    """Create batch ``number`` or update its window. Returns (batch, created)."""
+    if number < 1:
+        raise BatchError("batch.bad_number", number=number)
+    if closes_at.astimezone(OFFICE_TZ).date() < opens_on:
+        raise BatchError("batch.closes_before_opens")
+    with write_session(engine, actor, reason=f"batch {number}") as session:
+        batch = session.exec(select(Batch).where(Batch.number == number)).first()
+        created = batch is None
+        if batch is None:
+            batch = Batch(number=number, opens_on=opens_on, closes_at=closes_at, meeting_on=meeting_on)
+            session.add(batch)
+        else:
+            batch.opens_on, batch.closes_at = opens_on, closes_at
+            if meeting_on is not None:
+                batch.meeting_on = meeting_on
+        session.flush()
+        session.refresh(batch)
+    return batch, created
+
+
+def set_batch_rubric(engine: Engine, actor, number: int, rubric_text: str | None) -> Batch:
+    """Give batch ``number`` its own rubric (the TOML text of a rubric file), or put it
+    back on the default (``None``). Refused once any score of the batch is recorded: a
+    rubric changed under entered scores would change totals the members already saw."""
+    from sqlalchemy import func
+
+    from models import Application, Assignment, Score
+    from office_tui.committee.rubric import parse_rubric
+
+    if rubric_text is not None:
+        parse_rubric(rubric_text)  # RubricError, with what is wrong, before anything changes
+    with write_session(engine, actor, reason=f"batch {number} rubric") as session:
+        batch = session.exec(select(Batch).where(Batch.number == number)).first()
+        if batch is None:
+            raise BatchError("batch.no_such_batch", number=number)
+        scored = session.exec(
+            select(func.count()).select_from(Score).join(Assignment, Assignment.id == Score.assignment_id)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Application.batch_id == batch.id)).one()
+        if scored:
+            raise BatchError("batch.rubric_scored", number=number, scores=scored)
+        batch.rubric = rubric_text
+        session.flush()
+        session.refresh(batch)
+    return batch

@@ -1,0 +1,108 @@
+"""申請案狀態 — the one state machine every application moves through.
+
+Every move is a write through :func:`office_tui.core.db.write_session`, so the audit log
+records who moved it, from what to what, and why. What the data says against a move
+(documents still missing, conditions unmet) is a warning, never a block; only an admin
+takes an application out of 不予受理.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from models import Application
+from office_tui.core.actor import Actor
+from models.clock import now_utc
+from office_tui.core.db import write_session
+from office_tui.core.errors import OfficeError
+from office_tui.core.i18n import t
+from office_tui.core.programme import APPLICATION_STATUSES
+
+# from → the statuses it may move to
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "received": frozenset({"qualification_review", "awaiting_correction", "not_accepted"}),
+    "qualification_review": frozenset({"awaiting_correction", "eligible", "not_accepted"}),
+    "awaiting_correction": frozenset({"qualification_review", "eligible", "not_accepted"}),
+    "eligible": frozenset({"qualification_review", "approved", "rejected", "waitlisted", "not_accepted"}),
+    "waitlisted": frozenset({"approved", "rejected"}),
+    "approved": frozenset({"listed"}),
+    "listed": frozenset({"delisted"}),
+    "delisted": frozenset({"listed"}),
+    "rejected": frozenset(),
+    "not_accepted": frozenset({"received", "qualification_review"}),  # admin only
+}
+ADMIN_ONLY_FROM = frozenset({"not_accepted"})
+
+
+class StatusError(OfficeError):
+    """A move the state machine does not allow."""
+
+
+@dataclass
+class Move:
+    application_no: str
+    old: str | None
+    new: str
+    moved: bool
+    refusal: StatusError | None = None
+    warnings: list[str] = field(default_factory=list)  # i18n keys
+
+
+def check_move(application: Application, new: str, actor: Actor) -> None:
+    """Raise StatusError when ``application`` may not move to ``new``."""
+    if new not in APPLICATION_STATUSES:
+        raise StatusError("move.unknown_code", code=new, codes=", ".join(APPLICATION_STATUSES))
+    old = application.status
+    if old == new:
+        raise StatusError("move.already", application_no=application.application_no, status=t(f"status.{new}"))
+    if new not in TRANSITIONS[old]:
+        allowed = "、".join(f"{t('status.' + s)} ({s})" for s in sorted(TRANSITIONS[old])) or "-"
+        raise StatusError("move.not_allowed", application_no=application.application_no,
+                          old=t(f"status.{old}"), new=t(f"status.{new}"), allowed=allowed)
+    if old in ADMIN_ONLY_FROM and not actor.is_admin:
+        raise StatusError("move.admin_only", application_no=application.application_no)
+
+
+def move(session: Session, application: Application, new: str, actor: Actor, reason: str) -> list[str]:
+    """Move ``application`` to ``new`` in this session; returns warning keys."""
+    check_move(application, new, actor)
+    from office_tui.intake.eligibility import move_warnings
+
+    warnings = move_warnings(session, application, new)
+    application.status = new
+    application.status_reason = reason
+    application.status_changed_at = now_utc()
+    session.add(application)
+    return warnings
+
+
+def allowed_moves(application: Application, actor: Actor) -> list[str]:
+    """The statuses ``actor`` may move ``application`` to, in the machine's order."""
+    if application.status in ADMIN_ONLY_FROM and not actor.is_admin:
+        return []
+    return [s for s in APPLICATION_STATUSES if s in TRANSITIONS[application.status]]
+
+
+def set_status(engine: Engine, actor: Actor, application_nos: list[str], new: str, reason: str) -> list[Move]:
+    """Move each application, each in its own transaction: one refusal stops no other."""
+    results = []
+    for number in application_nos:
+        with write_session(engine, actor, reason=reason) as session:
+            application = session.exec(
+                select(Application).where(Application.application_no == number).with_for_update()
+            ).first()
+            if application is None:
+                results.append(Move(number, None, new, False, StatusError("move.no_such_application",
+                                                                          application_no=number)))
+                continue
+            old = application.status
+            try:
+                warnings = move(session, application, new, actor, reason)
+            except StatusError as refusal:
+                results.append(Move(number, old, new, False, refusal))
+                continue
+            results.append(Move(number, old, new, True, warnings=warnings))
+    return results

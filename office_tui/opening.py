@@ -1,0 +1,48 @@
+"""Opening the office's database: the same steps for the TUI and every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from office_tui.core.config import Settings
+from office_tui.core.db import make_engine
+from office_tui.core.migrate import UpgradeResult, upgrade
+
+
+@dataclass(frozen=True)
+class Office:
+    engine: Engine
+    settings: Settings
+    upgrade: UpgradeResult
+    lapsed: list[int] = field(default_factory=list)  # correction notices that lapsed on opening
+
+
+def open_office(settings: Settings) -> Office:
+    """Connect, bring the schema up to date (copying an older file aside first) and run
+    the chores that must happen whenever the office is opened."""
+    from office_tui.notices.correction import lapse_overdue
+
+    engine = make_engine(settings.db_url)
+    result = upgrade(engine)
+    if result.from_revision == "0001" and engine.dialect.name == "sqlite":
+        # Schema 0002 brought the stored reconciliation (subsidy, flags, statuses): an
+        # office coming from 0001 has its claims reconciled once, so nothing reads 0.
+        from office_tui.core.config import claims_close_on
+        from office_tui.claims.reconcile import reconcile
+
+        reconcile(engine, None, close_on=claims_close_on(settings))
+    return Office(engine, settings, result, lapse_overdue(engine))
+
+
+def is_empty(engine: Engine) -> bool:
+    """No applications and no stores: a new office that could take the demo data."""
+    from sqlalchemy import func, select
+
+    from models import Application, Store
+    from office_tui.core.db import read_session
+
+    with read_session(engine) as session:
+        return not (session.scalar(select(func.count()).select_from(Application))
+                    or session.scalar(select(func.count()).select_from(Store)))
