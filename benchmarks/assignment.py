@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from office_tui.committee.assignment import PlanApplication, PlanMember, default_cap, plan_assignments  # noqa: E402
+from office_tui.committee.assignment_plan import PlanApplication, PlanMember, default_cap, plan_assignments  # noqa: E402
 
 
 def batch(seed: int = 3):

@@ -18,7 +18,7 @@ from office_tui.core.i18n import set_language, t
 import screens
 from screens.commands import OfficeCommands
 from screens.i18n import TranslatedBindings
-from screens.messages import OfficeReady
+from screens.messages import OfficeReady, SettingsClosed
 
 
 CHORE_SECONDS = 600
@@ -158,6 +158,11 @@ class OfficeApp(TranslatedBindings, App[None]):
             from screens.navigation import open_workflow
 
             open_workflow(self, "review")
+
+    def on_settings_closed(self, _message: SettingsClosed) -> None:
+        from screens.dashboard import DashboardScreen
+
+        self.switch_screen(DashboardScreen())
 
     # -- actions ---------------------------------------------------------------------------
     def action_help(self) -> None:

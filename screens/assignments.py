@@ -171,7 +171,7 @@ class AssignmentsScreen(TranslatedBindings, Screen):
     def action_remove(self) -> None:
         """Take a member off the application: while the sheet is untouched, or at any time
         when the pair is conflicted (the sheet and its scores go too; audited, and said)."""
-        from office_tui.committee.roster import remove_assignment
+        from office_tui.committee.assignment import remove_assignment
         from screens.forms import ChoiceScreen
 
         row = self.current

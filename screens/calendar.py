@@ -210,7 +210,7 @@ class CalendarScreen(TranslatedBindings, Screen):
         return day
 
     def action_closure(self) -> None:
-        from office_tui.notices.calendar import set_override
+        from office_tui.notices.closures import set_override
 
         day = self._cursor_day()
         if day is None:
@@ -229,7 +229,7 @@ class CalendarScreen(TranslatedBindings, Screen):
         self.app.push_screen(ClosureScreen(t("month.closure_title", day=self._date(day.day))), given)
 
     def action_workday(self) -> None:
-        from office_tui.notices.calendar import set_override
+        from office_tui.notices.closures import set_override
         from screens.forms import ReasonScreen
 
         day = self._cursor_day()
@@ -247,7 +247,7 @@ class CalendarScreen(TranslatedBindings, Screen):
         self.app.push_screen(ReasonScreen(t("month.workday_title", day=self._date(day.day))), given)
 
     def action_remove(self) -> None:
-        from office_tui.notices.calendar import remove_override
+        from office_tui.notices.closures import remove_override
 
         day = self._cursor_day()
         if day is None:

@@ -13,6 +13,7 @@ from textual.widgets import Label, Select
 
 from office_tui.core.config import save_setting
 from office_tui.core.i18n import set_language, t
+from screens.messages import SettingsClosed
 from screens.i18n import TranslatedBindings, translate_bindings
 
 
@@ -48,7 +49,5 @@ class SettingsScreen(TranslatedBindings, ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-        from screens.dashboard import DashboardScreen
-
-        # Rebuild the dashboard so it speaks the language now chosen.
-        self.app.switch_screen(DashboardScreen())
+        # The app rebuilds the dashboard so that it speaks the language now chosen.
+        self.app.post_message(SettingsClosed())

@@ -12,8 +12,9 @@ from sqlmodel import select
 
 from models import Application, Assignment, AuditEntry, Batch, Conflict, Provider, Reviewer, Score
 from office_tui.core.actor import Actor
-from office_tui.committee.assignment import (PlanApplication, PlanMember, assign, assignment_rows, auto_assign,
-                                   default_cap, expertise_matches, plan_assignments, unassign)
+from office_tui.committee.assignment import assign, assignment_rows, auto_assign, unassign
+from office_tui.committee.assignment_plan import (PlanApplication, PlanMember, default_cap, expertise_matches,
+                                                  plan_assignments)
 from office_tui.committee.conflicts import ConflictError
 from office_tui.core.db import read_session, write_session
 from office_tui.core.errors import OfficeError, describe

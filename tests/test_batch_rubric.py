@@ -9,7 +9,8 @@ from test_cli import run_all
 from test_exports_committee import STAFF, build
 
 from models import Batch
-from office_tui.intake.batches import BatchError, set_batch_rubric
+from office_tui.committee.batch_rubric import set_batch_rubric
+from office_tui.intake.batches import BatchError
 from office_tui.core.db import read_session
 from office_tui.committee.rubric import RubricError, default_rubric, rubric_for
 

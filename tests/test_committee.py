@@ -217,7 +217,7 @@ def test_a_conflicted_members_sheet_never_counts_and_is_not_missing(engine, offi
 def test_a_conflicted_assignment_can_be_removed_with_its_scores(engine, office):
     from models import AuditEntry, OutlierResolution
     from office_tui.core.errors import OfficeError, describe
-    from office_tui.committee.roster import remove_assignment, remove_conflicted_assignment
+    from office_tui.committee.assignment import remove_assignment, remove_conflicted_assignment
 
     with write_session(engine, STAFF, reason="test data") as s:
         s.add(OutlierResolution(application_id=office["C2"], reviewer_id=office["R3"], note="維持"))

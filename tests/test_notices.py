@@ -17,7 +17,8 @@ from office_tui.core.db import write_session
 from office_tui.notices.correction import (LAPSED_DECK, LAPSED_DOCUMENTS, NoticeError, deck_gaps, extend, items_to_correct,
                                 lapse_overdue, list_notices, mark_corrected, raise_deck_notices, raise_notice,
                                 withdraw)
-from office_tui.notices.calendar import exceptions, office_calendar, remove_override, set_override
+from office_tui.notices.calendar import exceptions, office_calendar
+from office_tui.notices.closures import remove_override, set_override
 from office_tui.opening import open_office
 
 STAFF = Actor(None, "staff1", "staff")

@@ -93,7 +93,7 @@ def _batch_add(args) -> int:
 def _batch_rubric(args) -> int:
     from pathlib import Path
 
-    from office_tui.intake.batches import set_batch_rubric
+    from office_tui.committee.batch_rubric import set_batch_rubric
     from office_tui.committee.rubric import parse_rubric
 
     text = None

@@ -72,7 +72,7 @@ def _workdays_list(args) -> int:
 
 
 def _closure_add(args) -> int:
-    from office_tui.notices.calendar import set_override
+    from office_tui.notices.closures import set_override
 
     day = date_arg(args.date, "DATE")
     opened = office(args)
@@ -84,7 +84,7 @@ def _closure_add(args) -> int:
 
 
 def _closure_remove(args) -> int:
-    from office_tui.notices.calendar import remove_override
+    from office_tui.notices.closures import remove_override
 
     day = date_arg(args.date, "DATE")
     opened = office(args)

@@ -163,7 +163,8 @@ def _assign_remove(args) -> int:
     """An untouched sheet's assignment; a conflicted pair's whatever its sheet holds
     (its scores are deleted with it, audited with the conflict)."""
     from office_tui.core.db import write_session
-    from office_tui.committee.roster import normalise_reviewer_no, remove_assignment
+    from office_tui.committee.assignment import remove_assignment
+    from office_tui.committee.roster import normalise_reviewer_no
 
     opened = office(args)
     who = actor(opened)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import Application, Assignment, Conflict, OutlierResolution, Provider, Reviewer, Score
+from models import Application, Assignment, Conflict, Provider, Reviewer
 from office_tui.core.actor import Actor
-from office_tui.committee.conflicts import ConflictReason, conflict_map
+from office_tui.core.auth import require_staff
+from office_tui.committee.conflicts import conflict_map
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
 from office_tui.core.ubn import is_valid_ubn, normalize_ubn
@@ -58,12 +59,6 @@ class ConflictLine:
     def to_json(self) -> dict:
         return {"ubn": self.ubn, "company": self.company, "source": self.source, "note": self.note,
                 "applications": list(self.applications), "reason": self.reason}
-
-
-def require_staff(actor: Actor | None) -> None:
-    """Members never change the roster or the assignments (the shell's actor is staff)."""
-    if actor is not None and actor.role == "reviewer":
-        raise OfficeError("roster.staff_only")
 
 
 def normalise_reviewer_no(value: object) -> str:
@@ -233,86 +228,3 @@ def conflict_warnings(session: Session, reviewer_no: str | None = None,
     sheet no longer counts, and the command that removes the assignment."""
     return [t("roster.already_assigned", application=app_no, reviewer=rev_no, why=why)
             for app_no, rev_no, why in conflicted_assignments(session, reviewer_no, reviewer_ids)]
-
-
-# -- taking a conflicted member off an application -----------------------------------
-
-
-@dataclass(frozen=True)
-class RemovedAssignment:
-    """What :func:`remove_conflicted_assignment` deleted."""
-
-    application_no: str
-    reviewer_no: str
-    sheet_status: str  # the sheet's state when it was removed
-    scores: int  # score rows deleted with it
-    reason: str  # the conflict, in the interface language
-
-    def describe(self) -> str:
-        """What was deleted and why, in the interface language."""
-        return t("assign.removed_conflicted", application=self.application_no, reviewer=self.reviewer_no,
-                 status=t(f"sheet.status_{self.sheet_status}"), n=self.scores, why=self.reason)
-
-
-def find_application(session: Session, application_no: str) -> Application:
-    """The application numbered ``application_no`` (spaces trimmed), or OfficeError."""
-    number = (application_no or "").strip()
-    app = session.exec(select(Application).where(Application.application_no == number)).first()
-    if app is None:
-        raise OfficeError("assign.no_such_application", application=number)
-    return app
-
-
-def pair_conflict(session: Session, application_no: str, reviewer_no: str
-                  ) -> tuple[Application, Reviewer, ConflictReason | None]:
-    """The application, the member and the reason they must not meet (None if they may)."""
-    app = find_application(session, application_no)
-    reviewer = find_reviewer(session, reviewer_no)
-    return app, reviewer, conflict_map(session, [reviewer.id], [app.id]).get((reviewer.id, app.id))
-
-
-def remove_conflicted_assignment(session: Session, actor: Actor | None, application_no: str,
-                                 reviewer_no: str) -> RemovedAssignment | None:
-    """Take a member off an application they must not review, whatever state the sheet
-    is in: a conflicted member's sheet never counts (office_tui.committee.batch_tally leaves it out),
-    so its scores, submitted or not, are deleted with it, and so is any outlier
-    resolution of the pair. Each deleted row is audited, with the conflict as the reason.
-    Returns None, changing nothing, when the pair is not conflicted: then an assignment
-    with scores stays (office_tui.committee.assignment.unassign refuses it)."""
-    require_staff(actor)
-    app, reviewer, conflict = pair_conflict(session, application_no, reviewer_no)
-    if conflict is None:
-        return None
-    assignment = session.exec(select(Assignment).where(Assignment.application_id == app.id,
-                                                       Assignment.reviewer_id == reviewer.id)).first()
-    if assignment is None:
-        raise OfficeError("assign.not_assigned", application=app.application_no, reviewer=reviewer.reviewer_no)
-    from office_tui.core import audit
-
-    why = conflict.describe(reviewer.reviewer_no, app.application_no)
-    with audit.reason_for(session, t("assign.conflict_removal_reason", application=app.application_no,
-                                     reviewer=reviewer.reviewer_no, why=why)):
-        scores = session.exec(select(Score).where(Score.assignment_id == assignment.id)).all()
-        for score in scores:
-            session.delete(score)
-        for resolution in session.exec(select(OutlierResolution).where(
-                OutlierResolution.application_id == app.id, OutlierResolution.reviewer_id == reviewer.id)).all():
-            session.delete(resolution)
-        session.flush()
-        status = assignment.sheet_status
-        session.delete(assignment)
-        session.flush()
-    return RemovedAssignment(app.application_no, reviewer.reviewer_no, status, len(scores), why)
-
-
-def remove_assignment(session: Session, actor: Actor | None, application_no: str,
-                      reviewer_no: str) -> RemovedAssignment | None:
-    """Take the member off the application: a conflicted pair always
-    (:func:`remove_conflicted_assignment`, which says what it deleted), any other pair only
-    while its sheet is untouched (office_tui.committee.assignment.unassign; returns None)."""
-    removed = remove_conflicted_assignment(session, actor, application_no, reviewer_no)
-    if removed is None:
-        from office_tui.committee.assignment import unassign  # assignment imports this module
-
-        unassign(session, actor, application_no, reviewer_no)
-    return removed

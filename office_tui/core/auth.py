@@ -120,3 +120,9 @@ def add_user(
         )
         session.add(user)
     return user
+
+
+def require_staff(actor: Actor | None) -> None:
+    """Members never change the roster or the assignments (the shell's actor is staff)."""
+    if actor is not None and actor.role == "reviewer":
+        raise OfficeError("roster.staff_only")

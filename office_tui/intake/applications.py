@@ -1,13 +1,15 @@
-"""Reading applications for lists and scripts."""
+"""Reading applications for lists and scripts, and finding one by its number."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from models import Application, Batch, Provider
 from office_tui.core.db import read_session
+from office_tui.core.errors import OfficeError
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,12 @@ def list_applications(engine: Engine, batch: int | None = None, status: str | No
         query = query.where(Application.status == status)
     with read_session(engine) as session:
         return [ApplicationRow(*row) for row in session.execute(query).all()]
+
+
+def find_application(session: Session, application_no: str) -> Application:
+    """The application numbered ``application_no`` (spaces trimmed), or OfficeError."""
+    number = (application_no or "").strip()
+    app = session.scalars(select(Application).where(Application.application_no == number)).first()
+    if app is None:
+        raise OfficeError("assign.no_such_application", application=number)
+    return app

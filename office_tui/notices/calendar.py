@@ -15,8 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from models import CalendarOverride
-from office_tui.core.actor import Actor
-from office_tui.core.db import read_session, write_session
+from office_tui.core.db import read_session
 from office_tui.core.errors import OfficeError
 from office_tui.core.workdays import WorkCalendar, national_holidays
 
@@ -73,37 +72,3 @@ def exceptions(engine: Engine, year: int) -> list[Day]:
     """The days of ``year`` that break the weekday rule: weekdays off, weekend days on."""
     return [d for d in days(engine, date(year, 1, 1), date(year, 12, 31))
             if d.working != (d.day.weekday() < 5)]
-
-
-def set_override(engine: Engine, actor: Actor | None, day: date, kind: str, reason: str,
-                 announcement: str = "") -> list:
-    """Record a closure or an extra workday; returns the notices whose due date moved."""
-    from office_tui.notices.correction import reschedule
-
-    if kind not in OVERRIDE_KINDS:
-        raise CalendarError("calendar.bad_kind", kind=kind)
-    if not reason.strip():
-        raise CalendarError("calendar.reason_required")
-    with write_session(engine, actor, reason=reason) as session:
-        override = session.exec(select(CalendarOverride).where(CalendarOverride.day == day)).first()
-        if override is None:
-            override = CalendarOverride(day=day, kind=kind, created_by=actor.user_id if actor else None)
-        override.kind, override.reason, override.announcement = kind, reason.strip(), announcement.strip()
-        session.add(override)
-        session.flush()
-        why = f"{'停止上班' if kind == 'closure' else '補行上班'} {day.isoformat()}：{reason.strip()}"
-        return reschedule(session, load_calendar(session), around=day, why=why)
-
-
-def remove_override(engine: Engine, actor: Actor | None, day: date) -> list:
-    """Take a closure or extra workday back out; returns the notices whose due date moved."""
-    from office_tui.notices.correction import reschedule
-
-    with write_session(engine, actor, reason=f"remove calendar override {day.isoformat()}") as session:
-        override = session.exec(select(CalendarOverride).where(CalendarOverride.day == day)).first()
-        if override is None:
-            raise CalendarError("calendar.no_override", day=day.isoformat())
-        session.delete(override)
-        session.flush()
-        return reschedule(session, load_calendar(session), around=day,
-                          why=f"取消 {day.isoformat()} 的辦公日曆異動")
