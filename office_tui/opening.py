@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from office_tui.core.config import Settings
 from office_tui.core.db import make_engine
-from office_tui.core.migrate import UpgradeResult, upgrade
+from office_tui.core.migrate import SCHEMA_HEAD, SchemaError, UpgradeResult, current_revision, upgrade
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,27 @@ class Office:
     lapsed: list[int] = field(default_factory=list)  # correction notices that lapsed on opening
 
 
-def open_office(settings: Settings) -> Office:
+def open_office(settings: Settings, migrate: bool = True) -> Office:
     """Connect, bring the schema up to date (copying an older file aside first) and run
-    the chores that must happen whenever the office is opened."""
+    the chores that must happen whenever the office is opened.
+
+    ``migrate=False`` (a command that only reads) never upgrades an existing database:
+    an older schema is refused with the command that upgrades it. A new, empty database
+    still gets its tables, as there is nothing in it to keep."""
     from office_tui.notices.correction import lapse_overdue
 
     engine = make_engine(settings.db_url)
-    result = upgrade(engine)
+    if migrate:
+        result = upgrade(engine)
+    else:
+        current = current_revision(engine)
+        if current is None:
+            result = upgrade(engine)  # an empty database: SchemaError if it has tables
+        elif current != SCHEMA_HEAD:
+            engine.dispose()
+            raise SchemaError("error.db_needs_upgrade", revision=current, head=SCHEMA_HEAD)
+        else:
+            result = UpgradeResult(current, current, None)
     if result.from_revision == "0001" and engine.dialect.name == "sqlite":
         # Schema 0002 brought the stored reconciliation (subsidy, flags, statuses): an
         # office coming from 0001 has its claims reconciled once, so nothing reads 0.

@@ -3,12 +3,20 @@ office clock (Friday 2026-11-20 10:00 Asia/Taipei); the user's own are never tou
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 PINNED_NOW = "2026-11-20T10:00:00+08:00"
+
+# The commands the tests run in subprocesses keep their byte-code (in a folder of their
+# own, per user), as an installed office-tui does, instead of compiling every module
+# anew each time when the environment sets PYTHONDONTWRITEBYTECODE.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / f"office-tui-test-pycache-{getattr(os, 'getuid', lambda: 0)()}"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,35 @@
-"""What every subcommand shares: its failure type, exit codes, the office, JSON out."""
+"""What every subcommand shares: how it is declared, what it opens, how it fails.
+
+An area's module (office_tui/cli/<area>.py) has one function, ``register(cli)``, which
+declares its commands on :class:`Commands`: :meth:`Commands.command` adds one (the
+shared ``--db``/``--lang``, ``--json``, ``--batch`` and ``-o`` options come from parent
+parsers written once here), :meth:`Commands.import_command` adds an ``import KIND``
+(the one import handler: the file is checked, the importer runs, its report is printed
+or given as JSON). Each command says what it needs of the office (:data:`NOTHING`,
+:data:`READS`, :data:`WRITES`); the handler is called as ``handler(args, shell)`` and
+opens the office through ``shell`` at most once, only as far as it declared:
+
+* ``NOTHING`` — no database at all (``ubn check``, ``template``);
+* ``READS`` — connect, check the schema is current (never migrate or back up: an older
+  schema is refused with the command that upgrades it), lapse overdue notices;
+* ``WRITES`` — connect, migrate if needed (copying the file aside first), lapse.
+
+Either way the shell's actor is found once, and a committee member's account is refused.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+NOTHING, READS, WRITES = "nothing", "reads", "writes"
 
 
 class CommandError(OfficeError):
@@ -24,31 +45,138 @@ class Parser(argparse.ArgumentParser):
         raise CommandError("cli.usage_error", EXIT_USAGE, detail=message)
 
 
-def group(sub, name: str, help_key: str):
-    """A subcommand that only holds subcommands (``office-tui db …``)."""
-    parser = sub.add_parser(name, help=t(help_key))
-    return parser.add_subparsers(dest=f"{name}_command", required=True, parser_class=Parser)
+def global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
+    parser.add_argument("--db", metavar="URL", help=t("cli.opt_db"), default=default)
+    parser.add_argument("--lang", metavar="LANG", help=t("cli.opt_lang"), default=default)
+    return parser
 
 
-def office(args):
-    """Open the office the options name: connect, migrate, run the opening chores. The
-    shell is staff's: an OS account linked to a committee member (role reviewer) is
-    refused, as members work only in their own score sheets in the app."""
-    from office_tui.core.auth import shell_actor
-    from office_tui.core.config import load_settings
-    from office_tui.opening import open_office
-
-    opened = open_office(load_settings(db=args.db, lang=args.lang))
-    if shell_actor(opened.engine).role == "reviewer":
-        opened.engine.dispose()
-        raise CommandError("cli.members_use_the_app")
-    return opened
+# -- the office a command opens ---------------------------------------------------------
 
 
-def actor(office_):
-    from office_tui.core.auth import shell_actor
+@dataclass
+class Shell:
+    """The office as one command sees it, opened on first use and only as far as the
+    command declared (see the module)."""
 
-    return shell_actor(office_.engine)
+    args: argparse.Namespace
+    opens: str = WRITES
+    _office: object = field(default=None, init=False, repr=False)
+
+    @property
+    def office(self):
+        """The opened office (office_tui.opening.Office)."""
+        if self._office is None:
+            self._office = self._open()
+        return self._office
+
+    @property
+    def engine(self):
+        return self.office.engine
+
+    @property
+    def settings(self):
+        return self.office.settings
+
+    @cached_property
+    def actor(self):
+        """Who runs the command: the OS account's linked user, found once."""
+        from office_tui.core.auth import shell_actor
+
+        who = shell_actor(self.engine)
+        if who.role == "reviewer":  # members work only in their own score sheets, in the app
+            self.engine.dispose()
+            raise CommandError("cli.members_use_the_app")
+        return who
+
+    def _open(self):
+        from office_tui.core.config import load_settings
+        from office_tui.opening import open_office
+
+        if self.opens == NOTHING:
+            raise RuntimeError("a command declared to need no office opened it")
+        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES)
+        self._office = opened
+        self.actor  # noqa: B018 - a member's account is refused before anything is read
+        return opened
+
+
+# -- declaring commands -----------------------------------------------------------------
+
+
+class Commands:
+    """Where the areas declare their commands (``register(cli)`` in each area module)."""
+
+    def __init__(self, top) -> None:
+        self.top = top  # the subparsers of `office-tui`
+        self.common = global_options(Parser(add_help=False), argparse.SUPPRESS)
+        self.json = Parser(add_help=False)
+        self.json.add_argument("--json", action="store_true", help=t("cli.opt_json"))
+        self.batch_required = Parser(add_help=False)
+        self.batch_required.add_argument("--batch", type=int, required=True, metavar="N", help=t("cli.opt_batch"))
+        self.batch_optional = Parser(add_help=False)
+        self.batch_optional.add_argument("--batch", type=int, metavar="N", help=t("cli.opt_batch"))
+        self.output = Parser(add_help=False)
+        self.output.add_argument("-o", "--output", required=True, metavar="FILE", help=t("export.opt_output"))
+        self._groups: dict[tuple[int, str], object] = {}
+
+    def group(self, name: str, help_key: str, under=None):
+        """A word that only holds subcommands (``office-tui db …``), made once."""
+        parent = self.top if under is None else under
+        key = (id(parent), name)
+        if key not in self._groups:
+            parser = parent.add_parser(name, help=t(help_key))
+            self._groups[key] = parser.add_subparsers(dest=f"{name}_command", required=True, parser_class=Parser)
+        return self._groups[key]
+
+    @property
+    def imports(self):
+        return self.group("import", "cli.import")
+
+    @property
+    def exports(self):
+        return self.group("export", "cli.export")
+
+    def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, json: bool = False,
+                batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
+        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional"."""
+        parents = [self.common]
+        if json:
+            parents.append(self.json)
+        if batch is not None:
+            parents.append(self.batch_required if batch == "required" else self.batch_optional)
+        if output:
+            parents.append(self.output)
+        parser = where.add_parser(name, help=t(help_key), parents=parents)
+        parser.set_defaults(handler=handler, opens=opens)
+        return parser
+
+    def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False) -> argparse.ArgumentParser:
+        """``import KIND FILE [--json]``: ``importer(shell, path)`` returns a report with
+        ``lines()`` and ``to_json()``."""
+        parser = self.command(self.imports, kind, help_key, run_import, json=True)
+        parser.add_argument("source", metavar="DIR" if folder else "FILE")
+        parser.set_defaults(importer=importer, source_is_folder=folder)
+        return parser
+
+
+def run_import(args, shell: Shell) -> int:
+    """The one import handler: the file (or folder) is there, the import runs, its report
+    is printed — or given as JSON with ``--json``."""
+    path = Path(args.source)
+    if args.source_is_folder and not path.is_dir():
+        raise CommandError("cli.no_such_folder", path=args.source)
+    if not args.source_is_folder and not path.is_file():
+        raise CommandError("cli.no_such_file", path=args.source)
+    report = args.importer(shell, path)
+    if args.json:
+        json_out(report.to_json())
+    else:
+        print("\n".join(report.lines()))
+    return EXIT_OK
+
+
+# -- small shared pieces ----------------------------------------------------------------
 
 
 def date_arg(text: str, option: str):
@@ -62,3 +190,10 @@ def date_arg(text: str, option: str):
 
 def json_out(value) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def written(message: str, new_folder) -> None:
+    """An export's closing lines: what was written, and the folder made for it."""
+    print(message)
+    if new_folder is not None:
+        print(t("export.folder_created", folder=str(new_folder)))

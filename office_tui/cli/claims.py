@@ -3,84 +3,62 @@ export claims/payments/withholding: store subsidies from the shell."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from office_tui.cli.base import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, actor, date_arg, group,
-                                      json_out, office)
+from office_tui.cli.base import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, READS, CommandError, Commands, date_arg,
+                                 json_out, written)
 from office_tui.core.i18n import t
 from office_tui.core.programme import CLAIM_STATUSES
 from office_tui.cli.text import table
 
 
-def register(sub, common) -> None:
-    rec = sub.add_parser("reconcile", help=t("claims.cli_reconcile"), parents=[common])
-    rec.add_argument("--json", action="store_true")
-    rec.set_defaults(handler=_reconcile)
+def register(cli: Commands) -> None:
+    cli.command(cli.top, "reconcile", "claims.cli_reconcile", _reconcile, json=True)
 
-    claims = group(sub, "claims", "claims.cli_claims")
-    listing = claims.add_parser("list", help=t("claims.cli_list"), parents=[common])
+    claims = cli.group("claims", "claims.cli_claims")
+    listing = cli.command(claims, "list", "claims.cli_list", _list, opens=READS, json=True)
     listing.add_argument("--status", choices=CLAIM_STATUSES, metavar="CODE")
     listing.add_argument("--flagged", action="store_true", help=t("claims.cli_opt_flagged"))
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=_list)
-    approve = claims.add_parser("approve", help=t("claims.cli_approve"), parents=[common])
+    approve = cli.command(claims, "approve", "claims.cli_approve", _approve, json=True)
     approve.add_argument("claim_nos", nargs="*", metavar="CLAIM_NO")
     approve.add_argument("--all-clean", action="store_true", help=t("claims.cli_opt_all_clean"))
     approve.add_argument("--reason", default="")
-    approve.add_argument("--json", action="store_true")
-    approve.set_defaults(handler=_approve)
-    pay = claims.add_parser("pay", help=t("claims.cli_pay"), parents=[common])
+    pay = cli.command(claims, "pay", "claims.cli_pay", _pay)
     pay.add_argument("claim_nos", nargs="*", metavar="CLAIM_NO")
     pay.add_argument("--all-approved", action="store_true", help=t("claims.cli_opt_all_approved"))
     pay.add_argument("--on", metavar="DATE")
     pay.add_argument("--reason", default="")
-    pay.set_defaults(handler=_pay)
-    clawback = claims.add_parser("clawback", help=t("claims.cli_clawback"), parents=[common])
+    clawback = cli.command(claims, "clawback", "claims.cli_clawback", _clawback)
     clawback.add_argument("claim_no", metavar="CLAIM_NO")
     clawback.add_argument("--reason", required=True)
     clawback.add_argument("--on", metavar="DATE")
     clawback.add_argument("--not-renewal", action="store_true", help=t("claims.cli_opt_not_renewal"))
-    clawback.set_defaults(handler=_clawback)
-    money = claims.add_parser("budget", help=t("claims.cli_budget"), parents=[common])
-    money.add_argument("--json", action="store_true")
-    money.set_defaults(handler=_budget)
+    cli.command(claims, "budget", "claims.cli_budget", _budget, opens=READS, json=True)
 
-
-def register_imports(imports, common) -> None:
-    for kind, help_key, handler in (("claims", "claims.cli_import_claims", _import_claims),
-                                    ("past-recipients", "claims.cli_import_past", _import_past)):
-        parser = imports.add_parser(kind, help=t(help_key), parents=[common])
-        parser.add_argument("file")
-        parser.add_argument("--json", action="store_true")
-        parser.set_defaults(handler=handler)
-
-
-def register_exports(exports, common) -> None:
+    cli.import_command("claims", "claims.cli_import_claims", _import_claims)
+    cli.import_command("past-recipients", "claims.cli_import_past", _import_past)
     for kind, help_key in (("claims", "claims.cli_export_claims"), ("payments", "claims.cli_export_payments"),
                            ("withholding", "claims.cli_export_withholding")):
-        parser = exports.add_parser(kind, help=t(help_key), parents=[common])
-        parser.add_argument("-o", "--output", required=True, metavar="FILE", help=t("export.opt_output"))
+        parser = cli.command(cli.exports, kind, help_key, _export, opens=READS, output=True)
         if kind == "claims":
             parser.add_argument("--provider", metavar="UBN")
         if kind == "payments":
             parser.add_argument("--paid", action="store_true", help=t("claims.cli_opt_paid"))
-        parser.set_defaults(handler=_export, kind=kind)
+        parser.set_defaults(kind=kind)
 
 
-def _close_on(opened):
+def _close_on(shell):
     from office_tui.core.config import claims_close_on
 
-    return claims_close_on(opened.settings)
+    return claims_close_on(shell.settings)
 
 
-def _reconcile(args) -> int:
+def _reconcile(args, shell) -> int:
     from office_tui.claims.results import claim_results
     from office_tui.claims.reconcile import reconcile
 
-    opened = office(args)
-    summary = reconcile(opened.engine, actor(opened), close_on=_close_on(opened))
+    summary = reconcile(shell.engine, shell.actor, close_on=_close_on(shell))
     if args.json:
-        json_out([r.to_json() for r in claim_results(opened.engine, reasons=False)])
+        json_out([r.to_json() for r in claim_results(shell.engine, reasons=False)])
         return EXIT_OK
     print(t("reconcile.done", n=f"{summary.claims:,}", changed=f"{summary.changed:,}",
             seconds=f"{summary.seconds:.2f}"))
@@ -92,13 +70,12 @@ def _reconcile(args) -> int:
     return EXIT_OK
 
 
-def _list(args) -> int:
+def _list(args, shell) -> int:
     from office_tui.claims.results import claim_results
 
-    opened = office(args)
-    rows = claim_results(opened.engine, status=args.status, flagged=True if args.flagged else None,
-                         date_style=opened.settings.date_style, budget_total=opened.settings.budget_total,
-                         close_on=_close_on(opened))
+    rows = claim_results(shell.engine, status=args.status, flagged=True if args.flagged else None,
+                         date_style=shell.settings.date_style, budget_total=shell.settings.budget_total,
+                         close_on=_close_on(shell))
     if args.json:
         json_out([{**r.to_json(), "reasons": list(r.reasons)} for r in rows])
         return EXIT_OK
@@ -110,14 +87,13 @@ def _list(args) -> int:
     return EXIT_OK
 
 
-def _approve(args) -> int:
+def _approve(args, shell) -> int:
     from office_tui.claims.actions import approve_clean
 
     if bool(args.claim_nos) == bool(args.all_clean):
         raise CommandError("claims.cli_approve_which", EXIT_USAGE)
-    opened = office(args)
-    result = approve_clean(opened.engine, actor(opened), budget_total=opened.settings.budget_total,
-                           claim_nos=args.claim_nos or None, close_on=_close_on(opened), reason=args.reason)
+    result = approve_clean(shell.engine, shell.actor, budget_total=shell.settings.budget_total,
+                           claim_nos=args.claim_nos or None, close_on=_close_on(shell), reason=args.reason)
     if args.json:
         json_out(result.to_json())
         return EXIT_OK
@@ -133,36 +109,33 @@ def _approve(args) -> int:
     return EXIT_OK
 
 
-def _pay(args) -> int:
+def _pay(args, shell) -> int:
     from office_tui.claims.actions import mark_paid
 
     if bool(args.claim_nos) == bool(args.all_approved):
         raise CommandError("claims.cli_pay_which", EXIT_USAGE)
     on = date_arg(args.on, "--on") if args.on else None
-    opened = office(args)
-    paid = mark_paid(opened.engine, actor(opened), args.claim_nos or None, paid_on=on, reason=args.reason)
+    paid = mark_paid(shell.engine, shell.actor, args.claim_nos or None, paid_on=on, reason=args.reason)
     print(t("claims.paid", n=len(paid)))
     return EXIT_OK
 
 
-def _clawback(args) -> int:
+def _clawback(args, shell) -> int:
     from office_tui.claims.actions import claw_back
 
     if not args.reason.strip():
         raise CommandError("cli.reason_required", EXIT_USAGE)
     on = date_arg(args.on, "--on") if args.on else None
-    opened = office(args)
-    claim = claw_back(opened.engine, actor(opened), args.claim_no, args.reason, on=on, renewal=not args.not_renewal,
-                      close_on=_close_on(opened))
+    claim = claw_back(shell.engine, shell.actor, args.claim_no, args.reason, on=on, renewal=not args.not_renewal,
+                      close_on=_close_on(shell))
     print(t("claims.clawed_back", claim_no=claim.claim_no, status=t(f"claim.{claim.status}")))
     return EXIT_OK
 
 
-def _budget(args) -> int:
+def _budget(args, shell) -> int:
     from office_tui.claims.budget import budget
 
-    opened = office(args)
-    figures = budget(opened.engine, opened.settings.budget_total)
+    figures = budget(shell.engine, shell.settings.budget_total)
     if args.json:
         json_out(figures.to_json())
         return EXIT_OK
@@ -173,46 +146,30 @@ def _budget(args) -> int:
     return EXIT_OK
 
 
-def _import(args, run) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError("cli.no_such_file", path=args.file)
-    opened = office(args)
-    report = run(opened.engine, actor(opened), path, close_on=_close_on(opened))
-    if args.json:
-        json_out(report.to_json())
-    else:
-        print("\n".join(report.lines()))
-    return EXIT_OK
-
-
-def _import_claims(args) -> int:
+def _import_claims(shell, path):
     from importers.claims import import_claims
 
-    return _import(args, import_claims)
+    return import_claims(shell.engine, shell.actor, path, close_on=_close_on(shell))
 
 
-def _import_past(args) -> int:
+def _import_past(shell, path):
     from importers.past_recipients import import_past_recipients
 
-    return _import(args, import_past_recipients)
+    return import_past_recipients(shell.engine, shell.actor, path, close_on=_close_on(shell))
 
 
-def _export(args) -> int:
+def _export(args, shell) -> int:
     from exports import claims as out
     from exports.output import planned
 
     target, new_folder = planned(args.output)  # a bad path is refused before anything is read
-    opened = office(args)
-    style = opened.settings.date_style
+    style = shell.settings.date_style
     if args.kind == "claims":
-        path = out.write_claims_summary(opened.engine, target, provider_ubn=args.provider, date_style=style)
+        path = out.write_claims_summary(shell.engine, target, provider_ubn=args.provider, date_style=style)
     elif args.kind == "payments":
-        path = out.write_payments(opened.engine, target, paid=args.paid, date_style=style)
+        path = out.write_payments(shell.engine, target, paid=args.paid, date_style=style)
     else:
-        path = out.write_withholding(opened.engine, target, date_style=style)
-    print(t("claims.exported", path=str(path)))
-    if new_folder is not None:
-        print(t("export.folder_created", folder=str(new_folder)))
+        path = out.write_withholding(shell.engine, target, date_style=style)
+    written(t("claims.exported", path=str(path)), new_folder)
     return EXIT_OK
 

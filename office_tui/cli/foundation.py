@@ -1,61 +1,54 @@
-"""demo, db upgrade/backup, batch add, user add."""
+"""demo, db upgrade/backup, batch add/rubric, user add: setting an office up."""
 
 from __future__ import annotations
 
 import sys
 
-from office_tui.cli.base import EXIT_OK, EXIT_USAGE, CommandError, actor, date_arg, group, office
+from office_tui.cli.base import EXIT_OK, EXIT_USAGE, CommandError, Commands, date_arg
 from office_tui.core.i18n import t
 
 
-def register(sub, common) -> None:
-    demo = sub.add_parser("demo", help=t("cli.demo"), parents=[common])
+def register(cli: Commands) -> None:
+    demo = cli.command(cli.top, "demo", "cli.demo", _demo)
     demo.add_argument("--scale", choices=("small", "large"), default="small")
     demo.add_argument("--seed", type=int, default=1)
-    demo.set_defaults(handler=_demo)
 
-    db = group(sub, "db", "cli.db")
-    db.add_parser("upgrade", help=t("cli.db_upgrade"), parents=[common]).set_defaults(handler=_db_upgrade)
-    backup = db.add_parser("backup", help=t("cli.db_backup"), parents=[common])
-    backup.add_argument("file")
-    backup.set_defaults(handler=_db_backup)
+    db = cli.group("db", "cli.db")
+    cli.command(db, "upgrade", "cli.db_upgrade", _db_upgrade)
+    cli.command(db, "backup", "cli.db_backup", _db_backup).add_argument("file")
 
-    batch = group(sub, "batch", "cli.batch")
-    add = batch.add_parser("add", help=t("cli.batch_add"), parents=[common])
+    batch = cli.group("batch", "cli.batch")
+    add = cli.command(batch, "add", "cli.batch_add", _batch_add)
     add.add_argument("number", type=int)
     add.add_argument("--opens", required=True, metavar="DATE")
     add.add_argument("--closes", required=True, metavar="DATETIME")
     add.add_argument("--meeting", metavar="DATE")
-    add.set_defaults(handler=_batch_add)
-    rubric = batch.add_parser("rubric", help=t("cli.batch_rubric"), parents=[common])
+    rubric = cli.command(batch, "rubric", "cli.batch_rubric", _batch_rubric)
     rubric.add_argument("number", type=int)
     which = rubric.add_mutually_exclusive_group(required=True)
     which.add_argument("file", nargs="?", metavar="FILE")
     which.add_argument("--default", action="store_true")
-    rubric.set_defaults(handler=_batch_rubric)
 
-    user = group(sub, "user", "cli.user")
-    uadd = user.add_parser("add", help=t("cli.user_add"), parents=[common])
+    user = cli.group("user", "cli.user")
+    uadd = cli.command(user, "add", "cli.user_add", _user_add)
     uadd.add_argument("username")
     uadd.add_argument("--role", required=True, choices=("admin", "staff", "reviewer"))
     uadd.add_argument("--password-stdin", action="store_true", help=t("cli.opt_password_stdin"))
     uadd.add_argument("--os-account", metavar="NAME")
     uadd.add_argument("--reviewer", metavar="REVIEWER_NO")
     uadd.add_argument("--name", default="", metavar="DISPLAY_NAME")
-    uadd.set_defaults(handler=_user_add)
 
 
-def _demo(args) -> int:
+def _demo(args, shell) -> int:
     from office_tui.demo import load_demo
 
-    opened = office(args)
-    counts = load_demo(opened.engine, actor(opened), args.scale, args.seed)
+    counts = load_demo(shell.engine, shell.actor, args.scale, args.seed)
     print(t("demo.loaded", applications=counts["application"], stores=counts["store"]))
     return EXIT_OK
 
 
-def _db_upgrade(args) -> int:
-    result = office(args).upgrade
+def _db_upgrade(args, shell) -> int:
+    result = shell.office.upgrade
     if result.from_revision == result.to_revision:
         print(t("db.up_to_date", revision=result.to_revision))
     else:
@@ -65,17 +58,17 @@ def _db_upgrade(args) -> int:
     return EXIT_OK
 
 
-def _db_backup(args) -> int:
+def _db_backup(args, shell) -> int:
     from office_tui.core.migrate import backup_sqlite
 
-    target = backup_sqlite(office(args).engine, args.file)
+    target = backup_sqlite(shell.engine, args.file)
     print(t("db.backup_made", path=str(target)))
     return EXIT_OK
 
 
-def _batch_add(args) -> int:
-    from office_tui.intake.batches import cutoff_from_text, save_batch
+def _batch_add(args, shell) -> int:
     from office_tui.core.dates import format_datetime
+    from office_tui.intake.batches import cutoff_from_text, save_batch
 
     opens = date_arg(args.opens, "--opens")
     meeting = date_arg(args.meeting, "--meeting") if args.meeting else None
@@ -83,14 +76,13 @@ def _batch_add(args) -> int:
         closes = cutoff_from_text(args.closes)
     except ValueError:
         raise CommandError("error.bad_date", EXIT_USAGE, option="--closes", value=args.closes) from None
-    opened = office(args)
-    batch, created = save_batch(opened.engine, actor(opened), args.number, opens, closes, meeting)
+    batch, created = save_batch(shell.engine, shell.actor, args.number, opens, closes, meeting)
     key = "batch.created" if created else "batch.updated"
-    print(t(key, number=batch.number, closes=format_datetime(batch.closes_at, opened.settings.date_style)))
+    print(t(key, number=batch.number, closes=format_datetime(batch.closes_at, shell.settings.date_style)))
     return EXIT_OK
 
 
-def _batch_rubric(args) -> int:
+def _batch_rubric(args, shell) -> int:
     from pathlib import Path
 
     from office_tui.committee.batch_rubric import set_batch_rubric
@@ -103,8 +95,7 @@ def _batch_rubric(args) -> int:
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError("batch.rubric_file_unreadable", path=args.file,
                                reason=getattr(error, "strerror", None) or str(error)) from None
-    opened = office(args)
-    set_batch_rubric(opened.engine, actor(opened), args.number, text)
+    set_batch_rubric(shell.engine, shell.actor, args.number, text)
     if text is None:
         print(t("batch.rubric_default", number=args.number))
     else:
@@ -114,7 +105,7 @@ def _batch_rubric(args) -> int:
     return EXIT_OK
 
 
-def _user_add(args) -> int:
+def _user_add(args, shell) -> int:
     from sqlmodel import select
 
     from models import Reviewer
@@ -124,15 +115,15 @@ def _user_add(args) -> int:
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
     if args.password_stdin and not password:
         raise CommandError("user.password_empty", EXIT_USAGE)
-    opened = office(args)
     reviewer_id = None
     if args.reviewer:
-        with read_session(opened.engine) as session:
+        with read_session(shell.engine) as session:
             reviewer = session.exec(select(Reviewer).where(Reviewer.reviewer_no == args.reviewer)).first()
         if reviewer is None:
             raise CommandError("user.no_such_reviewer", reviewer=args.reviewer)
         reviewer_id = reviewer.id
-    user = add_user(opened.engine, actor(opened), args.username, args.role, password,
+    user = add_user(shell.engine, shell.actor, args.username, args.role, password,
                     args.os_account, args.name, reviewer_id)
     print(t("user.added", username=user.username, role=t(f"role.{user.role}")))
     return EXIT_OK
+

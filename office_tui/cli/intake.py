@@ -4,60 +4,44 @@ provider check: the intake and qualification work from the shell."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from office_tui.cli.base import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, actor, group,
-                                      json_out, office)
+from office_tui.cli.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, NOTHING, READS, CommandError, Commands, json_out
+from office_tui.cli.text import table
 from office_tui.core.i18n import t
 from office_tui.core.programme import APPLICATION_STATUSES
-from office_tui.cli.text import table
 
 TEMPLATE_KINDS = ("applications", "reviewers", "scores", "claims", "usage", "past-recipients")
 
 
-def register(sub, common) -> None:
-    ubn = group(sub, "ubn", "cli.ubn")
-    check = ubn.add_parser("check", help=t("cli.ubn_check"), parents=[common])
-    check.add_argument("numbers", nargs="+", metavar="NUMBER")
-    check.set_defaults(handler=_ubn_check)
+def register(cli: Commands) -> None:
+    ubn = cli.group("ubn", "cli.ubn")
+    cli.command(ubn, "check", "cli.ubn_check", _ubn_check, opens=NOTHING).add_argument(
+        "numbers", nargs="+", metavar="NUMBER")
 
-    apps = group(sub, "applications", "cli.applications")
-    listing = apps.add_parser("list", help=t("cli.applications_list"), parents=[common])
-    listing.add_argument("--batch", type=int)
+    apps = cli.group("applications", "cli.applications")
+    listing = cli.command(apps, "list", "cli.applications_list", _applications_list, opens=READS, json=True,
+                          batch="optional")
     listing.add_argument("--status", choices=APPLICATION_STATUSES, metavar="CODE")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=_applications_list)
-    moving = apps.add_parser("set-status", help=t("cli.applications_set_status"), parents=[common])
+    moving = cli.command(apps, "set-status", "cli.applications_set_status", _set_status)
     moving.add_argument("items", nargs="+", metavar="APPLICATION_NO… CODE")
     moving.add_argument("--reason", required=True)
-    moving.set_defaults(handler=_set_status)
 
-    template = sub.add_parser("template", help=t("cli.template"), parents=[common])
+    template = cli.command(cli.top, "template", "cli.template", _template, opens=NOTHING)
     template.add_argument("kind", choices=TEMPLATE_KINDS)
     template.add_argument("-o", "--output", required=True, metavar="FILE")
-    template.set_defaults(handler=_template)
 
-    provider = group(sub, "provider", "cli.provider")
-    cond = provider.add_parser("check", help=t("cli.provider_check"), parents=[common])
+    provider = cli.group("provider", "cli.provider")
+    cond = cli.command(provider, "check", "cli.provider_check", _provider_check)
     cond.add_argument("ubn")
     cond.add_argument("condition", type=int, choices=range(3, 10), metavar="CONDITION")
     cond.add_argument("outcome", choices=("met", "unmet", "unknown"))
     cond.add_argument("--evidence", default="")
-    cond.set_defaults(handler=_provider_check)
+
+    cli.import_command("applications", "cli.import_applications", _import_applications)
+    cli.import_command("documents", "cli.import_documents", _import_documents, folder=True)
 
 
-def register_imports(imports, common) -> None:
-    app_import = imports.add_parser("applications", help=t("cli.import_applications"), parents=[common])
-    app_import.add_argument("file")
-    app_import.add_argument("--json", action="store_true")
-    app_import.set_defaults(handler=_import_applications)
-    doc_import = imports.add_parser("documents", help=t("cli.import_documents"), parents=[common])
-    doc_import.add_argument("folder", metavar="DIR")
-    doc_import.add_argument("--json", action="store_true")
-    doc_import.set_defaults(handler=_import_documents)
-
-
-def _ubn_check(args) -> int:
+def _ubn_check(args, shell) -> int:
     from office_tui.core.ubn import is_valid_ubn
 
     results = [(number, is_valid_ubn(number)) for number in args.numbers]
@@ -66,10 +50,10 @@ def _ubn_check(args) -> int:
     return EXIT_OK if all(valid for _, valid in results) else EXIT_FAILED
 
 
-def _applications_list(args) -> int:
+def _applications_list(args, shell) -> int:
     from office_tui.intake.applications import list_applications
 
-    rows = list_applications(office(args).engine, args.batch, args.status)
+    rows = list_applications(shell.engine, args.batch, args.status)
     if args.json:
         json_out([row.to_json() for row in rows])
         return EXIT_OK
@@ -81,7 +65,7 @@ def _applications_list(args) -> int:
     return EXIT_OK
 
 
-def _set_status(args) -> int:
+def _set_status(args, shell) -> int:
     from office_tui.core.errors import describe
     from office_tui.intake.status import set_status
 
@@ -92,8 +76,7 @@ def _set_status(args) -> int:
         raise CommandError("move.unknown_code", EXIT_USAGE, code=code, codes=", ".join(APPLICATION_STATUSES))
     if not args.reason.strip():
         raise CommandError("cli.reason_required", EXIT_USAGE)
-    opened = office(args)
-    moves = set_status(opened.engine, actor(opened), numbers, code, args.reason.strip())
+    moves = set_status(shell.engine, shell.actor, numbers, code, args.reason.strip())
     for result in moves:
         if result.moved:
             print(t("move.done", application_no=result.application_no, old=t(f"status.{result.old}"),
@@ -106,59 +89,55 @@ def _set_status(args) -> int:
     return EXIT_OK if all(m.moved for m in moves) else EXIT_FAILED
 
 
-def _import_applications(args) -> int:
+def _import_applications(shell, path):
     from importers.applications import import_applications
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError("cli.no_such_file", path=args.file)
-    opened = office(args)
-    report = import_applications(opened.engine, actor(opened), path)
-    if args.json:
-        json_out(report.to_json())
-    else:
-        print("\n".join(report.lines()))
-    return EXIT_OK
+    return import_applications(shell.engine, shell.actor, path)
 
 
-def _import_documents(args) -> int:
-    from importers.documents import import_documents, import_summary, report_table
+class _DocumentsReport:
+    """The documents import's results as the import handler shows them."""
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise CommandError("cli.no_such_folder", path=args.folder)
-    opened = office(args)
-    results = import_documents(opened.engine, actor(opened), folder)
-    if args.json:
-        json_out([r.as_json() for r in results])
-        return EXIT_OK
-    print(table(*report_table(results)))
-    print(import_summary(results))
-    return EXIT_OK
+    def __init__(self, results) -> None:
+        self.results = results
+
+    def lines(self) -> list[str]:
+        from importers.documents import import_summary, report_table
+
+        return [table(*report_table(self.results)), import_summary(self.results)]
+
+    def to_json(self) -> list[dict]:
+        return [r.as_json() for r in self.results]
 
 
-def _template(args) -> int:
+def _import_documents(shell, folder):
+    from importers.documents import import_documents
+
+    return _DocumentsReport(import_documents(shell.engine, shell.actor, folder))
+
+
+def _template(args, shell) -> int:
+    from pathlib import Path
+
     from exports.output import planned
     from exports.templates import write_template
+    from office_tui.cli.base import written
 
     _, new_folder = planned(args.output, (".xlsx", ".csv"))
     target = write_template(args.kind, Path(args.output))
-    print(t("cli.template_written", kind=args.kind, path=str(target)))
-    if new_folder is not None:
-        print(t("export.folder_created", folder=str(new_folder)))
+    written(t("cli.template_written", kind=args.kind, path=str(target)), new_folder)
     return EXIT_OK
 
 
-def _provider_check(args) -> int:
+def _provider_check(args, shell) -> int:
     from sqlmodel import select
 
     from models import Provider
     from office_tui.core.db import write_session
     from office_tui.intake.eligibility import record_condition
 
-    opened = office(args)
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=args.evidence or f"condition {args.condition}") as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=args.evidence or f"condition {args.condition}") as session:
         provider = session.exec(select(Provider).where(Provider.ubn == args.ubn)).first()
         if provider is None:
             raise CommandError("checklist.no_such_provider", ubn=args.ubn)

@@ -2,51 +2,90 @@
 
 With no subcommand it opens the TUI. Subcommands are for scripts and cron: they never
 prompt, print errors in the interface language on stderr with a non-zero exit, and with
-``--json`` print only JSON on stdout. Each area's subcommands live in office_tui/cli.
+``--json`` print only JSON on stdout.
+
+Each area's subcommands live in one module of office_tui/cli, registered in
+:data:`AREAS` with the words it answers to. A command line loads only the area its
+first word (or its ``import``/``export`` kind) names; ``--help`` and an unknown word
+load them all, to list everything.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from office_tui.cli import claims, foundation, intake, notices, publication, review, tally
-from office_tui.cli.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, Parser, group
+from office_tui.cli.base import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, Commands, Parser, Shell, global_options
 from office_tui.core.config import SettingsError
 from office_tui.core.errors import describe
 from office_tui.core.i18n import set_language, t
 
-COMMAND_MODULES = (foundation, intake, notices, review, claims, tally, publication)
+
+@dataclass(frozen=True)
+class Area:
+    """One module of commands and the words it adds: at the top (``office-tui WORD``),
+    under ``import`` and under ``export``."""
+
+    module: str
+    top: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()
+    exports: tuple[str, ...] = ()
 
 
-def _global_options(parser: argparse.ArgumentParser, default) -> argparse.ArgumentParser:
-    parser.add_argument("--db", metavar="URL", help=t("cli.opt_db"), default=default)
-    parser.add_argument("--lang", metavar="LANG", help=t("cli.opt_lang"), default=default)
+AREAS = (
+    Area("office_tui.cli.foundation", top=("demo", "db", "batch", "user")),
+    Area("office_tui.cli.intake", top=("ubn", "applications", "template", "provider"),
+         imports=("applications", "documents")),
+    Area("office_tui.cli.notices", top=("workdays", "notices")),
+    Area("office_tui.cli.review", top=("reviewers", "assign"), imports=("reviewers",), exports=("assignments",)),
+    Area("office_tui.cli.tally", top=("tally", "outliers", "decide", "sheets"), imports=("scores",)),
+    Area("office_tui.cli.publication", exports=("approvals", "scoresheets", "summary")),
+    Area("office_tui.cli.claims", top=("reconcile", "claims"), imports=("claims", "past-recipients"),
+         exports=("claims", "payments", "withholding")),
+)
+
+
+def areas_for(argv: Sequence[str]) -> tuple[Area, ...]:
+    """The areas a command line needs: the one its words name, else all of them."""
+    words = _words(argv)
+    if not words or any(arg in ("-h", "--help") for arg in argv):
+        return AREAS
+    if words[0] in ("import", "export") and len(words) > 1:
+        found = tuple(area for area in AREAS
+                      if words[1] in (area.imports if words[0] == "import" else area.exports))
+    else:
+        found = tuple(area for area in AREAS if words[0] in area.top)
+    return found or AREAS
+
+
+def _words(argv: Sequence[str]) -> list[str]:
+    """The positional words of ``argv``, skipping the global options and their values."""
+    words, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--db", "--lang"):
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+    return words
+
+
+def build_parser(areas: Sequence[Area] = AREAS) -> argparse.ArgumentParser:
+    parser = global_options(Parser(prog="office-tui", description=t("cli.description")), None)
+    parser.set_defaults(handler=_tui, opens=None)
+    cli = Commands(parser.add_subparsers(dest="command", parser_class=Parser))
+    cli.imports, cli.exports  # noqa: B018 - `import` and `export` come first in the help, as they always did
+    for area in areas:
+        importlib.import_module(area.module).register(cli)
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _global_options(Parser(prog="office-tui", description=t("cli.description")), None)
-    parser.set_defaults(handler=_tui)
-    # The same options after a subcommand (office-tui demo --db URL); SUPPRESS keeps a
-    # value given before the subcommand when none is given after it.
-    common = _global_options(Parser(add_help=False), argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    # `import KIND` and `export KIND` gather one subcommand from each area that has one.
-    imports = group(sub, "import", "cli.import")
-    exports = group(sub, "export", "cli.export")
-    for module in COMMAND_MODULES:
-        module.register(sub, common)
-        if hasattr(module, "register_imports"):
-            module.register_imports(imports, common)
-        if hasattr(module, "register_exports"):
-            module.register_exports(exports, common)
-    return parser
-
-
-def _tui(args) -> int:
+def _tui(args, _shell) -> int:
     from office_tui.app import OfficeApp
     from office_tui.core.config import load_settings
 
@@ -74,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _language_from(argv)
     try:
-        args = build_parser().parse_args(argv)
-        return args.handler(args)
+        args = build_parser(areas_for(argv)).parse_args(argv)
+        return args.handler(args, Shell(args, args.opens))
     except CommandError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return error.exit_code

@@ -4,67 +4,46 @@ export assignments: the committee's members and who reviews what, from the shell
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from office_tui.cli.base import EXIT_OK, CommandError, actor, group, json_out, office
+from office_tui.cli.base import EXIT_OK, READS, Commands, json_out, written
 from office_tui.core.i18n import t
 from office_tui.cli.text import table
 
 
-def register(sub, common) -> None:
-    reviewers = group(sub, "reviewers", "cli.reviewers")
-    listing = reviewers.add_parser("list", help=t("cli.reviewers_list"), parents=[common])
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=_reviewers_list)
-    actions = group(reviewers, "conflict", "cli.reviewers_conflict")
+def register(cli: Commands) -> None:
+    reviewers = cli.group("reviewers", "cli.reviewers")
+    cli.command(reviewers, "list", "cli.reviewers_list", _reviewers_list, opens=READS, json=True)
+    actions = cli.group("conflict", "cli.reviewers_conflict", under=reviewers)
     for name, handler in (("add", _conflict_add), ("remove", _conflict_remove)):
-        parser = actions.add_parser(name, help=t(f"cli.reviewers_conflict_{name}"), parents=[common])
+        parser = cli.command(actions, name, f"cli.reviewers_conflict_{name}", handler)
         parser.add_argument("reviewer_no", metavar="REVIEWER_NO")
         parser.add_argument("ubn", metavar="UBN")
         if name == "add":
             parser.add_argument("--note", default="", help=t("cli.reviewers_conflict_note"))
-        parser.set_defaults(handler=handler)
 
-    assign = group(sub, "assign", "cli.assign")
-    auto = assign.add_parser("auto", help=t("cli.assign_auto"), parents=[common])
-    auto.add_argument("--batch", type=int, required=True)
+    assign = cli.group("assign", "cli.assign")
+    auto = cli.command(assign, "auto", "cli.assign_auto", _assign_auto, json=True, batch="required")
     auto.add_argument("--k", type=int, default=5, help=t("cli.assign_k"))
     auto.add_argument("--cap", type=int, default=None, help=t("cli.assign_cap"))
-    auto.add_argument("--json", action="store_true")
-    auto.set_defaults(handler=_assign_auto)
     for name, handler in (("add", _assign_add), ("remove", _assign_remove)):
-        parser = assign.add_parser(name, help=t(f"cli.assign_{name}"), parents=[common])
+        parser = cli.command(assign, name, f"cli.assign_{name}", handler)
         parser.add_argument("application_no", metavar="APPLICATION_NO")
         parser.add_argument("reviewer_no", metavar="REVIEWER_NO")
-        parser.set_defaults(handler=handler)
-    listing = assign.add_parser("list", help=t("cli.assign_list"), parents=[common])
-    listing.add_argument("--batch", type=int)
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=_assign_list)
+    cli.command(assign, "list", "cli.assign_list", _assign_list, opens=READS, json=True, batch="optional")
 
-
-def register_imports(imports, common) -> None:
-    parser = imports.add_parser("reviewers", help=t("cli.import_reviewers"), parents=[common])
-    parser.add_argument("file")
-    parser.add_argument("--json", action="store_true")
-    parser.set_defaults(handler=_import_reviewers)
-
-
-def register_exports(exports, common) -> None:
-    parser = exports.add_parser("assignments", help=t("cli.export_assignments"), parents=[common])
-    parser.add_argument("--batch", type=int, required=True)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help=t("export.opt_output"))
-    parser.set_defaults(handler=_export_assignments)
+    cli.import_command("reviewers", "cli.import_reviewers", _import_reviewers)
+    cli.command(cli.exports, "assignments", "cli.export_assignments", _export_assignments, opens=READS,
+                batch="required", output=True)
 
 
 # -- members -------------------------------------------------------------------------
 
 
-def _reviewers_list(args) -> int:
+def _reviewers_list(args, shell) -> int:
     from office_tui.core.db import read_session
     from office_tui.committee.roster import roster
 
-    with read_session(office(args).engine) as session:
+    with read_session(shell.engine) as session:
         rows = roster(session)
     if args.json:
         json_out([row.to_json() for row in rows])
@@ -79,14 +58,13 @@ def _reviewers_list(args) -> int:
     return EXIT_OK
 
 
-def _conflict_add(args) -> int:
+def _conflict_add(args, shell) -> int:
     from office_tui.core.db import write_session
     from office_tui.committee.roster import add_conflict, conflict_warnings, normalise_reviewer_no
 
-    opened = office(args)
     reason = f"conflict add {args.reviewer_no} {args.ubn}"
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=reason) as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=reason) as session:
         conflict = add_conflict(session, who, args.reviewer_no, args.ubn, args.note)
         warnings = conflict_warnings(session, args.reviewer_no)
     print(t("roster.conflict_added", reviewer=normalise_reviewer_no(args.reviewer_no), ubn=conflict.ubn))
@@ -95,45 +73,34 @@ def _conflict_add(args) -> int:
     return EXIT_OK
 
 
-def _conflict_remove(args) -> int:
+def _conflict_remove(args, shell) -> int:
     from office_tui.core.db import write_session
     from office_tui.committee.roster import normalise_reviewer_no, parse_conflict_ubn, remove_conflict
 
-    opened = office(args)
     reason = f"conflict remove {args.reviewer_no} {args.ubn}"
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=reason) as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=reason) as session:
         remove_conflict(session, who, args.reviewer_no, args.ubn)
     print(t("roster.conflict_removed", reviewer=normalise_reviewer_no(args.reviewer_no),
             ubn=parse_conflict_ubn(args.ubn)))
     return EXIT_OK
 
 
-def _import_reviewers(args) -> int:
+def _import_reviewers(shell, path):
     from importers.reviewers import import_reviewers
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError("cli.no_such_file", path=args.file)
-    opened = office(args)
-    report = import_reviewers(opened.engine, actor(opened), path)
-    if args.json:
-        json_out(report.to_json())
-    else:
-        print("\n".join(report.lines()))
-    return EXIT_OK
+    return import_reviewers(shell.engine, shell.actor, path)
 
 
 # -- assignments ---------------------------------------------------------------------
 
 
-def _assign_auto(args) -> int:
+def _assign_auto(args, shell) -> int:
     from office_tui.committee.assignment import auto_assign
     from office_tui.core.db import write_session
 
-    opened = office(args)
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=f"assign auto batch {args.batch} k={args.k}") as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=f"assign auto batch {args.batch} k={args.k}") as session:
         plan = auto_assign(session, who, args.batch, k=args.k, cap=args.cap)
     if args.json:
         json_out(plan.to_json())
@@ -146,29 +113,27 @@ def _assign_auto(args) -> int:
     return EXIT_OK
 
 
-def _assign_add(args) -> int:
+def _assign_add(args, shell) -> int:
     from office_tui.committee.assignment import assign
     from office_tui.core.db import write_session
     from office_tui.committee.roster import normalise_reviewer_no
 
-    opened = office(args)
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=f"assign {args.application_no} {args.reviewer_no}") as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=f"assign {args.application_no} {args.reviewer_no}") as session:
         assign(session, who, args.application_no, args.reviewer_no)
     print(t("assign.added", application=args.application_no.strip(), reviewer=normalise_reviewer_no(args.reviewer_no)))
     return EXIT_OK
 
 
-def _assign_remove(args) -> int:
+def _assign_remove(args, shell) -> int:
     """An untouched sheet's assignment; a conflicted pair's whatever its sheet holds
     (its scores are deleted with it, audited with the conflict)."""
     from office_tui.core.db import write_session
     from office_tui.committee.assignment import remove_assignment
     from office_tui.committee.roster import normalise_reviewer_no
 
-    opened = office(args)
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=f"unassign {args.application_no} {args.reviewer_no}") as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=f"unassign {args.application_no} {args.reviewer_no}") as session:
         removed = remove_assignment(session, who, args.application_no, args.reviewer_no)
     if removed is None:
         print(t("assign.removed", application=args.application_no.strip(),
@@ -178,12 +143,12 @@ def _assign_remove(args) -> int:
     return EXIT_OK
 
 
-def _assign_list(args) -> int:
+def _assign_list(args, shell) -> int:
     from exports.assignments import headers, row_values
     from office_tui.committee.assignment import assignment_rows, find_batch
     from office_tui.core.db import read_session
 
-    with read_session(office(args).engine) as session:
+    with read_session(shell.engine) as session:
         if args.batch is not None:
             find_batch(session, args.batch)  # an unknown batch is refused, as by the other commands
         rows = assignment_rows(session, args.batch)
@@ -195,18 +160,16 @@ def _assign_list(args) -> int:
     return EXIT_OK
 
 
-def _export_assignments(args) -> int:
+def _export_assignments(args, shell) -> int:
     from exports.assignments import write_assignments
     from exports.output import planned
     from office_tui.committee.assignment import assignment_rows, find_batch
     from office_tui.core.db import read_session
 
     target, new_folder = planned(args.output)  # a bad path is refused before anything is read
-    with read_session(office(args).engine) as session:
+    with read_session(shell.engine) as session:
         find_batch(session, args.batch)
         rows = assignment_rows(session, args.batch)
     target = write_assignments(rows, target, args.batch)
-    print(t("assign.exported", n=len(rows), path=str(target)))
-    if new_folder is not None:
-        print(t("export.folder_created", folder=str(new_folder)))
+    written(t("assign.exported", n=len(rows), path=str(target)), new_folder)
     return EXIT_OK

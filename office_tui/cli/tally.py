@@ -4,33 +4,25 @@ tally and the ministry's decisions from the shell."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from office_tui.cli.base import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, actor, date_arg, group,
-                                      json_out, office)
+from office_tui.cli.base import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, READS, CommandError, Commands, date_arg,
+                                 json_out)
 from office_tui.core.i18n import t
 from office_tui.committee.tally import METHODS
 
 
-def register(sub, common) -> None:
-    tally = sub.add_parser("tally", help=t("tally.cli_tally"), parents=[common])
-    tally.add_argument("--batch", type=int, required=True)
+def register(cli: Commands) -> None:
+    tally = cli.command(cli.top, "tally", "tally.cli_tally", _tally, opens=READS, json=True, batch="required")
     tally.add_argument("--method", choices=METHODS, default="mean")
-    tally.add_argument("--json", action="store_true")
-    tally.set_defaults(handler=_tally)
 
-    outliers = group(sub, "outliers", "outlier.cli_outliers")
-    listing = outliers.add_parser("list", help=t("outlier.cli_list"), parents=[common])
-    listing.add_argument("--batch", type=int, required=True)
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=_outliers_list)
-    resolve = outliers.add_parser("resolve", help=t("outlier.cli_resolve"), parents=[common])
+    outliers = cli.group("outliers", "outlier.cli_outliers")
+    cli.command(outliers, "list", "outlier.cli_list", _outliers_list, opens=READS, json=True, batch="required")
+    resolve = cli.command(outliers, "resolve", "outlier.cli_resolve", _outliers_resolve)
     resolve.add_argument("application_no", metavar="APPLICATION_NO")
     resolve.add_argument("reviewer_no", metavar="REVIEWER_NO")
     resolve.add_argument("--note", required=True)
-    resolve.set_defaults(handler=_outliers_resolve)
 
-    decide = sub.add_parser("decide", help=t("decide.cli_decide"), parents=[common])
+    decide = cli.command(cli.top, "decide", "decide.cli_decide", _decide, json=True)
     decide.add_argument("application_nos", nargs="+", metavar="APPLICATION_NO")
     which = decide.add_mutually_exclusive_group(required=True)
     for outcome in ("approve", "reject", "waitlist"):
@@ -38,34 +30,26 @@ def register(sub, common) -> None:
     decide.add_argument("--date", required=True, metavar="DATE")
     decide.add_argument("--doc-no", default="", metavar="TEXT")
     decide.add_argument("--method", choices=METHODS, default="mean")
-    decide.add_argument("--json", action="store_true")
-    decide.set_defaults(handler=_decide)
 
-    sheets = group(sub, "sheets", "tally.cli_sheets")
-    reopen = sheets.add_parser("reopen", help=t("tally.cli_sheets_reopen"), parents=[common])
+    sheets = cli.group("sheets", "tally.cli_sheets")
+    reopen = cli.command(sheets, "reopen", "tally.cli_sheets_reopen", _sheets_reopen)
     reopen.add_argument("application_no", metavar="APPLICATION_NO")
     reopen.add_argument("reviewer_no", metavar="REVIEWER_NO")
     reopen.add_argument("--reason", required=True)
-    reopen.set_defaults(handler=_sheets_reopen)
 
-
-def register_imports(imports, common) -> None:
-    parser = imports.add_parser("scores", help=t("tally.cli_import_scores"), parents=[common])
-    parser.add_argument("file")
-    parser.add_argument("--json", action="store_true")
-    parser.set_defaults(handler=_import_scores)
+    cli.import_command("scores", "tally.cli_import_scores", _import_scores)
 
 
 def _figure(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _tally(args) -> int:
+def _tally(args, shell) -> int:
     from office_tui.committee.batch_tally import batch_tally
     from office_tui.core.db import read_session
     from office_tui.cli.text import table
 
-    with read_session(office(args).engine) as session:
+    with read_session(shell.engine) as session:
         board = batch_tally(session, args.batch, args.method)
     if args.json:
         json_out([row.to_json() for row in board.rows])
@@ -94,12 +78,12 @@ def _tally(args) -> int:
     return EXIT_OK
 
 
-def _outliers_list(args) -> int:
+def _outliers_list(args, shell) -> int:
     from office_tui.committee.batch_tally import batch_tally
     from office_tui.core.db import read_session
     from office_tui.cli.text import table
 
-    with read_session(office(args).engine) as session:
+    with read_session(shell.engine) as session:
         board = batch_tally(session, args.batch)
     found = []
     for row in board.rows:
@@ -124,7 +108,7 @@ def _outliers_list(args) -> int:
     return EXIT_OK
 
 
-def _outliers_resolve(args) -> int:
+def _outliers_resolve(args, shell) -> int:
     from models import Reviewer
     from office_tui.core.db import write_session
     from office_tui.committee.decisions import resolve_outlier
@@ -132,15 +116,14 @@ def _outliers_resolve(args) -> int:
     note = args.note.strip()
     if not note:
         raise CommandError("outlier.note_required", EXIT_USAGE)
-    opened = office(args)
-    with write_session(opened.engine, actor(opened), reason=note) as session:
-        resolution = resolve_outlier(session, actor(opened), args.application_no, args.reviewer_no, note)
+    with write_session(shell.engine, shell.actor, reason=note) as session:
+        resolution = resolve_outlier(session, shell.actor, args.application_no, args.reviewer_no, note)
         reviewer_no = session.get(Reviewer, resolution.reviewer_id).reviewer_no
     print(t("outlier.resolved", application=args.application_no.strip(), reviewer=reviewer_no))
     return EXIT_OK
 
 
-def _decide(args) -> int:
+def _decide(args, shell) -> int:
     from office_tui.core.db import write_session
     from office_tui.committee.decisions import NEEDS_DOC_NO, decide
     from office_tui.core.errors import describe
@@ -148,9 +131,8 @@ def _decide(args) -> int:
     decided_on = date_arg(args.date, "--date")
     if args.outcome in NEEDS_DOC_NO and not args.doc_no.strip():
         raise CommandError("decide.doc_no_required", EXIT_USAGE)
-    opened = office(args)
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=f"decide {args.outcome} {args.doc_no}".strip()) as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=f"decide {args.outcome} {args.doc_no}".strip()) as session:
         results = decide(session, who, args.application_nos, args.outcome, decided_on, args.doc_no, args.method)
     if args.json:
         json_out([result.to_json() for result in results])
@@ -168,22 +150,13 @@ def _decide(args) -> int:
     return EXIT_OK if all(result.decided for result in results) else EXIT_FAILED
 
 
-def _import_scores(args) -> int:
+def _import_scores(shell, path):
     from importers.scores import import_scores
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise CommandError("cli.no_such_file", path=args.file)
-    opened = office(args)
-    report = import_scores(opened.engine, actor(opened), path)
-    if args.json:
-        json_out(report.to_json())
-    else:
-        print("\n".join(report.lines()))
-    return EXIT_OK
+    return import_scores(shell.engine, shell.actor, path)
 
 
-def _sheets_reopen(args) -> int:
+def _sheets_reopen(args, shell) -> int:
     from models import Reviewer
     from office_tui.core.db import write_session
     from office_tui.committee.scoresheets import find_assignment, reopen_sheet
@@ -191,9 +164,8 @@ def _sheets_reopen(args) -> int:
     reason = args.reason.strip()
     if not reason:
         raise CommandError("sheet.reason_required", EXIT_USAGE)
-    opened = office(args)
-    who = actor(opened)
-    with write_session(opened.engine, who, reason=reason) as session:
+    who = shell.actor
+    with write_session(shell.engine, who, reason=reason) as session:
         assignment = find_assignment(session, args.application_no, args.reviewer_no)
         reopen_sheet(session, who, assignment.id, reason)
         reviewer_no = session.get(Reviewer, assignment.reviewer_id).reviewer_no
