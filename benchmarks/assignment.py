@@ -5,7 +5,7 @@ applications × 25 members, K = 5, with expertise and 10% of the pairs in confli
 a tight cap (fewer seats than K × applications). Reference, in the same run on the same
 data: a plain greedy pass (each application in turn takes the least-loaded free members
 under the cap), the algorithm the flow replaced, which can leave applications short when
-a full plan exists. No target is set by the issues; the figures are printed for the
+a full plan exists. No target is set; the figures are printed for the
 record, with how many assignments each made.
 """
 

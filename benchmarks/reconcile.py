@@ -1,6 +1,6 @@
 """Claims reconciliation speed: `.venv/bin/python benchmarks/reconcile.py [--runs 5] [--naive 5000]`.
 
-Target (issue 6): reconciling the ~100,000 claims of the large demo database takes at
+Target: reconciling the ~100,000 claims of the large demo database takes at
 most 2 s. For comparison, the same rules done the naive way — a Python loop over the
 claims with the ORM, a few queries per claim — over ``--naive`` claims (``--naive 0``:
 all of them), its time per claim extrapolated to every claim; its results are checked

@@ -1,6 +1,6 @@
 """Committee tally speed: `.venv/bin/python benchmarks/tally.py [--runs 7] [--apps 1000] [--members 25]`.
 
-Target (issue 5): the tally of a batch of 1,000 applications × 5 members ≤ 1 s.
+Target: the tally of a batch of 1,000 applications × 5 members ≤ 1 s.
 
 * The batch: a temporary SQLite file at the newest schema holding one batch of ``--apps``
   eligible applications, each with 5 members (drawn in turn from a pool of ``--members``)

@@ -1,6 +1,6 @@
 """Document triage speed: `.venv/bin/python benchmarks/triage.py [--runs 5] [--files 40 --pages 6]`.
 
-Target (the issue's words): triage of a folder with ≥ 200 PDF pages takes at most 1.2×
+Target: triage of a folder with ≥ 200 PDF pages takes at most 1.2×
 plain pdfplumber ``extract_text`` over the same files, measured in the same run.
 
 * The folder: ``--files`` Chinese text PDFs (MSung-Light, 30 lines a page) of ``--pages``

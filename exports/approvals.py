@@ -1,4 +1,5 @@
-"""核定名單 — the list of approved solutions of a batch, for the gazette (DOMAIN.md A4).
+"""核定名單 — the list of approved solutions of a batch, for the gazette
+(docs/rules/committee.md).
 
 Row 1 names the programme and the batch (建構零售暨服務業數據共享創新服務計畫 第N批
 雲端解決方案核定名單), row 2 is the header; both are frozen and repeated on every printed

@@ -1,4 +1,4 @@
-"""The rules of an applications row (TEMPLATES.md ``applications``): each cell checked
+"""The rules of an applications row (docs/import-layouts.md, ``applications``): each cell checked
 into the value it stands for, or into a :class:`RowError` naming the row, the column as
 the file heads it and why.
 
@@ -58,7 +58,7 @@ def parse_ubn(value: Any) -> str:
 
 def category_names() -> dict[str, str]:
     """How a category may be written → its code: the Chinese programme name exactly as
-    DOMAIN.md has it, the code, or the English label (any case)."""
+    docs/rules/intake.md has it, the code, or the English label (any case)."""
     zh, en = catalogue("zh_TW"), catalogue("en")
     names = {}
     for code in CATEGORIES:

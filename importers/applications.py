@@ -1,5 +1,5 @@
-"""Import 申請案 (solution applications) from the programme system's export (TEMPLATES.md
-``applications``).
+"""Import 申請案 (solution applications) from the programme system's export
+(docs/import-layouts.md, ``applications``).
 
 Every row is checked (its cells by :mod:`importers.application_rows`); the good ones go
 in together, in one transaction, and the others come back with their row number, the

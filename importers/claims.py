@@ -1,4 +1,5 @@
-"""Import 請款 (store subsidy claims) as providers file them (TEMPLATES.md ``claims``).
+"""Import 請款 (store subsidy claims) as providers file them
+(docs/import-layouts.md, ``claims``).
 
 One row is one claim with its contract and invoice: the store (created on its first
 claim), the contract (numbered as the claim) with its approved solutions, the invoice and

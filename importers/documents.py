@@ -1,4 +1,4 @@
-"""Import the documents applicants submitted (DOMAIN.md A1–A2) and triage them.
+"""Import the documents applicants submitted and triage them (docs/rules/documents.md).
 
 The folder holds one sub-folder per application, named by its application number
 (「C110-1-0001」, or 「C110-1-0001 某某公司」: the number followed by a space, ``_`` or

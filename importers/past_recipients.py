@@ -1,5 +1,5 @@
 """Import 過往受補助店家 (past recipients: stores already subsidised by another programme,
-e.g. MOEA's 中小型店家數位轉型補助方案) — TEMPLATES.md ``past-recipients``.
+e.g. MOEA's 中小型店家數位轉型補助方案) — docs/import-layouts.md, ``past-recipients``.
 
 A store on this list is not eligible (office_tui.claims.stores). A row with an invalid UBN, or
 a control character in its store name or programme (fields.line_text), is refused with

@@ -1,4 +1,5 @@
-"""Import 審查委員 (committee members) from a staff spreadsheet (TEMPLATES.md ``reviewers``).
+"""Import 審查委員 (committee members) from a staff spreadsheet
+(docs/import-layouts.md, ``reviewers``).
 
 Each row is one member, keyed by 委員編號 (normalised as everywhere:
 office_tui.committee.roster.normalise_reviewer_no). A new number adds the member; a known one

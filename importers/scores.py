@@ -1,4 +1,5 @@
-"""Import 評分 — paper score sheets keyed in by staff (TEMPLATES.md ``scores``).
+"""Import 評分 — paper score sheets keyed in by staff
+(docs/import-layouts.md, ``scores``).
 
 One row per member per application: 申請編號, 委員編號, one column per rubric criterion
 (headed by its code or its Chinese label) and 評語. Each row is checked against what the

@@ -1,4 +1,4 @@
-"""Read one sheet of an import file against a column layout (TEMPLATES.md).
+"""Read one sheet of an import file against a column layout (docs/import-layouts.md).
 
 An import file is an .xlsx (first sheet, header in row 1; read with python-calamine) or
 a UTF-8 / UTF-8-with-BOM .csv. Each kind of import declares its columns once as a

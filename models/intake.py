@@ -1,5 +1,6 @@
 """Intake: batches, service providers, their solution applications, documents,
-correction notices and the office's calendar overrides (DOMAIN.md A1–A2)."""
+correction notices and the office's calendar overrides (docs/rules/intake.md,
+documents.md, notices.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class Batch(SQLModel, table=True):
     opens_on: date
     closes_at: datetime = Field(sa_type=UTCDateTime)
     meeting_on: Optional[date] = None
-    rubric: Optional[str] = Field(default=None, sa_type=Text)  # TOML override, issue 5
+    rubric: Optional[str] = Field(default=None, sa_type=Text)  # own rubric (TOML): docs/rules/committee.md
     note: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -56,7 +57,7 @@ class QualificationCheck(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     provider_id: int = Field(foreign_key="provider.id", index=True)
-    condition: int  # 1..9, DOMAIN.md A1
+    condition: int  # 1..9, docs/rules/intake.md
     outcome: str = Field(default="unknown", max_length=16)  # met / unmet / unknown
     evidence: str = ""
     recorded_by: Optional[int] = Field(default=None, foreign_key="user.id")

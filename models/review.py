@@ -1,5 +1,5 @@
 """Committee review: members, conflicts of interest, assignments, score sheets,
-outlier resolutions and decisions (DOMAIN.md A3–A4)."""
+outlier resolutions and decisions (docs/rules/committee.md)."""
 
 from __future__ import annotations
 

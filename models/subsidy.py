@@ -1,5 +1,5 @@
 """Store subsidies: stores, past recipients, contracts, invoices, claims, usage and
-商圈 districts (DOMAIN.md A5–A6, B)."""
+商圈 districts (docs/rules/claims.md; the 商圈 programme is not implemented yet)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""The column layouts of every kind of import file (TEMPLATES.md), in one place.
+"""The column layouts of every kind of import file (docs/import-layouts.md), in one place.
 
 Each kind is a :class:`Layout`: the table its importer (:mod:`importers.tabular`) reads the file
 with and :mod:`exports.templates` writes the empty template from, so the two cannot
-disagree. The layouts of importers not written yet (reviewers, scores, claims, usage,
-past recipients) are here already, so that their templates exist.
+disagree. The usage layouts, whose importer is not written yet, are here already, so
+that their templates exist.
 """
 
 from __future__ import annotations
@@ -103,7 +103,8 @@ REVIEWERS = Layout("reviewers", (
     Column("conflict_ubns", "迴避統編", "conflict_ubns"),
 ))
 
-# The criteria (code, label) of the default rubric (office_tui/rubric.toml, DOMAIN.md A3);
+# The criteria (code, label) of the default rubric (office_tui/committee/rubric.toml,
+# docs/rules/committee.md);
 # a batch with its own rubric declares its own columns.
 CRITERIA = tuple((criterion.code, criterion.zh) for criterion in default_rubric().criteria)
 

@@ -1,6 +1,6 @@
 """請款表單 — a claim by hand, or a correction / refiling of an open one.
 
-The fields are the TEMPLATES.md ``claims`` columns. Each is checked as it is typed — a
+The fields are the ``claims`` columns of docs/import-layouts.md. Each is checked as it is typed — a
 UBN's check digit (office_tui.core.ubn), a date ROC or ISO (office_tui.core.dates.parse_date), a
 whole NT$ amount — the problem shown beside it. Ctrl+S (or OK) files the claim through
 importers.claims.file_claims, all-or-nothing: what it refuses is listed in the form by

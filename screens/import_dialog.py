@@ -65,7 +65,7 @@ def documents_runner(engine, actor, path: Path, progress) -> ImportOutcome:
 
 
 def claims_runner(engine, actor, path: Path, progress, *, close_on=None) -> ImportOutcome:
-    """請款 (TEMPLATES.md ``claims``), reconciled before the import commits; ``close_on``
+    """請款 (docs/import-layouts.md, ``claims``), reconciled before the import commits; ``close_on``
     is the announced claims deadline (office_tui.core.config.claims_close_on)."""
     from importers.claims import import_claims
 
@@ -73,7 +73,7 @@ def claims_runner(engine, actor, path: Path, progress, *, close_on=None) -> Impo
 
 
 def past_recipients_runner(engine, actor, path: Path, progress, *, close_on=None) -> ImportOutcome:
-    """過往受補助店家 (TEMPLATES.md ``past-recipients``), the claims reconciled again."""
+    """過往受補助店家 (docs/import-layouts.md, ``past-recipients``), the claims reconciled again."""
     from importers.past_recipients import import_past_recipients
 
     return report_outcome(import_past_recipients(engine, actor, path, close_on=close_on))

@@ -1,4 +1,4 @@
-"""Which screen each workflow opens; workflows whose issue has not landed say so."""
+"""Which screen each workflow opens; workflows not built yet say so."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A batch's own rubric (issue 5): set from a TOML file, used by the batch's sheets and
+"""A batch's own rubric (docs/rules/committee.md): set from a TOML file, used by the batch's sheets and
 tally, refused once scores exist, and put back on the default."""
 
 from __future__ import annotations

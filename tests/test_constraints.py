@@ -1,5 +1,5 @@
 """The programme's absolute rules are database constraints: they hold even for code that
-skips the service functions and writes rows directly (DOMAIN.md A1, A5, A6).
+skips the service functions and writes rows directly (docs/rules/intake.md, claims.md).
 
 Every test works on a real SQLite file upgraded through the Alembic migrations (the
 ``engine`` fixture), so a constraint that exists on the models but not in a migration

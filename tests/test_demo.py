@@ -127,7 +127,7 @@ def test_granted_claims_meet_the_claim_rules(demo_engine):
     for claim, contract, invoice in rows:
         expected = contract.subsidy
         if contract.terminated_on:
-            # both day counts include their first and last day (issue 6)
+            # both day counts include their first and last day (docs/rules/claims.md)
             expected = (contract.subsidy * ((contract.terminated_on - contract.starts_on).days + 1)
                         // ((contract.ends_on - contract.starts_on).days + 1))
         if (invoice.contract_id != contract.id or invoice.amount != contract.total or not claim.has_usage_log

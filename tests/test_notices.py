@@ -1,4 +1,4 @@
-"""Correction windows on Taiwan's working-day calendar (DOMAIN.md A2): counting, closures
+"""Correction windows on Taiwan's working-day calendar (docs/rules/notices.md): counting, closures
 that move a due date, lapsing by itself on the right day, and the clock's zone."""
 
 from __future__ import annotations

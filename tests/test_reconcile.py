@@ -202,7 +202,7 @@ def test_an_existing_customer_renewing_gets_nothing(world):
 
 
 @pytest.mark.parametrize("start, end, short", [
-    (date(2021, 10, 1), date(2022, 9, 30), False),  # exactly one year (the example)
+    (date(2021, 10, 1), date(2022, 9, 30), False),  # exactly one year (docs/rules/claims.md's example)
     (date(2021, 10, 1), date(2022, 9, 29), True),
     (date(2021, 10, 1), date(2022, 10, 31), False),  # longer is fine
     (date(2024, 2, 29), date(2025, 2, 28), False),

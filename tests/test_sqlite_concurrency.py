@@ -1,4 +1,4 @@
-"""SQLite under concurrent writers (DOMAIN.md: the default driver lost 681 of 800
+"""SQLite under concurrent writers (the default driver lost 681 of 800
 read-then-update transactions; BEGIN IMMEDIATE lost none) and readers that never take
 the write lock."""
 

@@ -1,5 +1,5 @@
 """補助預算 — the store-subsidy budget: total, committed, paid and what remains
-(DOMAIN.md A5: NT$90,000,000 by default, Settings.budget_total; the system shows
+(docs/rules/claims.md: NT$90,000,000 by default, Settings.budget_total; the system shows
 「剩餘補助金額」).
 
 Committed is what approved claims (核定) hold and is not yet paid; paid is what paid

@@ -1,5 +1,5 @@
 """請款勾稽 — every claim checked against its contract, invoice, store and usage log in
-one set-based pass (DOMAIN.md A5–A6, issue 6).
+one set-based pass (docs/rules/claims.md).
 
 :func:`reconcile` runs a few SQL statements over all claims at once (no Python loop per
 row) and stores on each claim what it found: ``subsidy`` (NT$ due) and ``flags`` (the

@@ -1,4 +1,4 @@
-"""店家資格 — whether a store may receive the subsidy (DOMAIN.md A5).
+"""店家資格 — whether a store may receive the subsidy (docs/rules/claims.md).
 
 A store is eligible when its industry is one of the four (零售業, 餐飲業, 休憩服務業,
 生活服務業), it is an SME, it is operating (not suspended), and it is not on the

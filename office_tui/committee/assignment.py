@@ -1,4 +1,4 @@
-"""分派審查委員 — which members review which applications (DOMAIN.md A3).
+"""分派審查委員 — which members review which applications (docs/rules/committee.md).
 
 By hand (:func:`assign`, :func:`unassign`) or for a whole batch (:func:`auto_assign`):
 K members per application (default 5), no member above a load cap (default the fair

@@ -1,4 +1,5 @@
-"""評審總表 — the committee's tally of one batch, read from the database (DOMAIN.md A3).
+"""評審總表 — the committee's tally of one batch, read from the database
+(docs/rules/committee.md).
 
 Which applications: those of the batch still before the committee (``eligible``) and
 those already decided (approved, rejected, waitlisted, listed, delisted) that had members
@@ -7,7 +8,7 @@ progress, so its member shows among the ``missing``. A conflicted member's sheet
 counts, whenever the conflict came to light (declared after the sheet was scored, or an
 affiliation changed since): it is neither a score nor missing, only listed in
 ``BatchTally.conflicted`` (迴避) until staff remove the assignment
-(office_tui.committee.roster.remove_conflicted_assignment). Each sheet's total is weighed by the
+(office_tui.committee.assignment.remove_conflicted_assignment). Each sheet's total is weighed by the
 batch's own rubric (``rubric_for``), whose pass line and outlier threshold the tally uses;
 the numbers themselves come from :func:`office_tui.committee.tally.tally`.
 

@@ -1,4 +1,5 @@
-"""利益迴避 — which committee members must not review which applications (DOMAIN.md A3).
+"""利益迴避 — which committee members must not review which applications
+(docs/rules/committee.md).
 
 A member is conflicted with an application when
 

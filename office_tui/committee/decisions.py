@@ -1,4 +1,5 @@
-"""核定 — settling outlying scores and recording the ministry's decisions (DOMAIN.md A3–A4).
+"""核定 — settling outlying scores and recording the ministry's decisions
+(docs/rules/committee.md).
 
 An outlying score (a member more than the rubric's threshold from the mean of the others)
 must be discussed by the committee and the outcome recorded before the application can

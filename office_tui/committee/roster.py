@@ -1,5 +1,5 @@
 """審查委員名冊與利益迴避 — the committee's members and their conflicts of interest
-(DOMAIN.md A3).
+(docs/rules/committee.md).
 
 A member's conflicts are the UBNs they declared (``Conflict`` rows: from the reviewers
 import, or added here by staff) plus those office_tui.committee.conflicts finds from the member's
@@ -153,7 +153,8 @@ def add_conflict(session: Session, actor: Actor | None, reviewer_no: str, ubn: s
     """Declare that the member must not review ``ubn`` (idempotent; a new note replaces
     the old one). Assignments already made to that company stay, but their sheets no
     longer count (office_tui.committee.batch_tally): :func:`conflict_warnings` names them with the
-    command that removes them (:func:`remove_conflicted_assignment`)."""
+    command that removes them
+    (:func:`office_tui.committee.assignment.remove_conflicted_assignment`)."""
     require_staff(actor)
     reviewer = find_reviewer(session, reviewer_no)
     number = parse_conflict_ubn(ubn)

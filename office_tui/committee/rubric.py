@@ -1,5 +1,5 @@
 """評分標準 — the committee's rubric: stages, criteria, weights, pass line, outlier
-threshold. The default ships as rubric.toml (DOMAIN.md A3); a batch may override it."""
+threshold. The default ships as rubric.toml (docs/rules/committee.md); a batch may override it."""
 
 from __future__ import annotations
 

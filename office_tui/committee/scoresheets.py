@@ -1,4 +1,4 @@
-"""評分表 — a committee member's score sheet for one application (DOMAIN.md A3).
+"""評分表 — a committee member's score sheet for one application (docs/rules/committee.md).
 
 A sheet moves assigned → draft (saved with Ctrl-S, or partly keyed from paper) →
 submitted (every criterion scored; locked). Only staff can reopen a submitted sheet, with

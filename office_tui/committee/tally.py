@@ -1,4 +1,4 @@
-"""評分統計 — tallying the committee's scores (DOMAIN.md A3).
+"""評分統計 — tallying the committee's scores (docs/rules/committee.md).
 
 Per application: mean, median, trimmed mean (with 5 or more members drop one highest and
 one lowest), standard deviation (sample, n − 1; 0 with fewer than two sheets), rank sum

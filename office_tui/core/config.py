@@ -52,12 +52,12 @@ class Settings:
     date_style: str = "roc"  # roc: 110/07/05, iso: 2021-07-05
     auth: str = "login"  # login: a login screen; os: the operating-system account
     theme: str = "textual-dark"
-    # Correction window in working days, per programme (A: the main one, B: 商圈); DOMAIN.md A2.
+    # Correction window in working days, per programme (A: the main one, B: 商圈); docs/rules/notices.md.
     correction_working_days: dict = field(default_factory=lambda: {"A": 3, "B": 3})
-    # The store-subsidy budget in NT$ (DOMAIN.md A5: 90,000,000; the system's 剩餘補助金額).
+    # The store-subsidy budget in NT$ (docs/rules/claims.md: 90,000,000; the system's 剩餘補助金額).
     budget_total: int = 90_000_000
     # The announced last day for filing claims (ISO or ROC date; "" = none announced):
-    # a claim filed after it is late whatever its contract's end (DOMAIN.md A6).
+    # a claim filed after it is late whatever its contract's end (docs/rules/claims.md).
     claims_close_on: str = ""
 
 

@@ -3,8 +3,9 @@
 SQLite gets WAL, foreign keys and a busy timeout on every connection, and its write
 transactions begin IMMEDIATE: Python's sqlite3 driver otherwise starts the transaction
 only at the first write, so two read-then-update transactions can both read the old
-value and one update is lost (DOMAIN.md: 681 of 800). Read-only sessions begin
-DEFERRED so that lists and dashboards never hold the write lock.
+value and one update is lost (8 processes × 100 such updates lost 681 of 800;
+tests/test_sqlite_concurrency.py). Read-only sessions begin DEFERRED so that lists and
+dashboards never hold the write lock. How transactions are owned: docs/architecture.md.
 """
 
 from __future__ import annotations

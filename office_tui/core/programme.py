@@ -1,4 +1,4 @@
-"""The programme's fixed facts (DOMAIN.md): budget, cap, categories, statuses."""
+"""The programme's fixed facts (docs/rules/): budget, cap, categories, statuses."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ WARNINGS = (
     "unknown_kind",  # neither content nor file name says what it is
     "no_ubn",  # a tax document with no UBN in it
     "duplicate",  # the same content is already stored for this application
-    "unreadable_text",  # the text extracts as nonsense (see document_text)
+    "unreadable_text",  # the text extracts as nonsense (see office_tui.documents.text)
     "kind_from_name",  # the kind comes from the file name, not the content
     "name_mismatch",  # the file name says another kind than the content
     "no_period",  # a tax document whose year/period could not be found

@@ -1,4 +1,4 @@
-"""Who qualifies (DOMAIN.md A1): the nine conditions, the documents, the solution checks.
+"""Who qualifies (docs/rules/intake.md): the nine conditions, the documents, the solution checks.
 
 Conditions 1 and 2 follow from the registration data and are computed whenever they are
 read; 3–9 staff record with their evidence (QualificationCheck rows). A provider already qualified under 攻頂計畫 need not attach the

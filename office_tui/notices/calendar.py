@@ -3,7 +3,7 @@ calendar (the `holidays` package, make-up Saturdays included) plus the closures 
 on the day (颱風停止上班) and extra workdays recorded in CalendarOverride.
 
 Changing the calendar moves the due dates of open correction notices that the change
-touches (notices.reschedule); their history says why.
+touches (office_tui.notices.correction.reschedule); their history says why.
 """
 
 from __future__ import annotations

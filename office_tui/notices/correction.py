@@ -1,4 +1,4 @@
-"""補正通知 — correction notices and their 3-working-day windows (DOMAIN.md A2).
+"""補正通知 — correction notices and their 3-working-day windows (docs/rules/notices.md).
 
 Day 1 is the first working day after the day the provider received the notice; the
 window closes at the end of the Nth working day (N per programme, 3 by default). The
