@@ -83,3 +83,43 @@ def test_chinese_category_labels_are_the_programme_names():
     names = {zh[f"category.{c}"] for c in programme.CATEGORIES}
     assert names == {"CRM(客戶關係管理)", "雲端進銷存管理", "HR(人力資源管理)", "雲端收銀(POS)", "數位行銷工具",
                      "會員集點服務", "開店平台工具", "客戶訂位/預約服務", "其他"}
+
+
+def _private_catalogues(tmp_path, monkeypatch):
+    """A copy of the catalogues and a cache folder of the test's own."""
+    import shutil
+
+    from office_tui.core import i18n
+
+    locales = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES_DIR, locales)
+    monkeypatch.setattr(i18n, "LOCALES_DIR", locales)
+    monkeypatch.setattr(i18n, "_cache_file", lambda lang: tmp_path / "cache" / f"catalogue-{lang}.marshal")
+    i18n.catalogue.cache_clear()
+    return i18n, locales
+
+
+def test_the_kept_catalogue_is_read_back_and_follows_a_changed_file(tmp_path, monkeypatch):
+    i18n, locales = _private_catalogues(tmp_path, monkeypatch)
+    try:
+        first = i18n.catalogue("en")
+        assert (tmp_path / "cache" / "catalogue-en.marshal").exists()
+        i18n.catalogue.cache_clear()
+        assert i18n.catalogue("en") == first  # read back from the cache
+        main = locales / "en.toml"
+        main.write_text(main.read_text(encoding="utf-8") + '\n"zz.added" = "Added later"\n', encoding="utf-8")
+        i18n.catalogue.cache_clear()
+        assert i18n.catalogue("en")["zz.added"] == "Added later"
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_an_unreadable_kept_catalogue_is_parsed_again(tmp_path, monkeypatch):
+    i18n, _ = _private_catalogues(tmp_path, monkeypatch)
+    try:
+        kept = tmp_path / "cache" / "catalogue-zh_TW.marshal"
+        kept.parent.mkdir(parents=True)
+        kept.write_bytes(b"not a catalogue")
+        assert i18n.catalogue("zh_TW")["ubn.valid"] == "有效"
+    finally:
+        i18n.catalogue.cache_clear()

@@ -20,7 +20,6 @@ Either way the shell's actor is found once, and a committee member's account is 
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -189,6 +188,8 @@ def date_arg(text: str, option: str):
 
 
 def json_out(value) -> None:
+    import json
+
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 

@@ -7,11 +7,9 @@ Order of precedence: built-in defaults < the settings file < environment
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-import tomli_w
 
 from office_tui.core.errors import OfficeError
 
@@ -80,6 +78,8 @@ def load_settings(db: str | None = None, lang: str | None = None) -> Settings:
     values: dict[str, object] = {}
     path = config_path()
     if path.exists():
+        import tomllib
+
         try:
             with path.open("rb") as handle:
                 stored = tomllib.load(handle)
@@ -142,6 +142,10 @@ def claims_close_on(settings: Settings):
 
 def save_setting(key: str, value: str | int) -> None:
     """Write one setting to the settings file, keeping the others."""
+    import tomllib
+
+    import tomli_w
+
     path = config_path()
     stored: dict[str, object] = {}
     if path.exists():
