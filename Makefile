@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/assignment.py
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/reconcile.py
+	$(BIN)/python benchmarks/cli.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
