@@ -32,7 +32,9 @@ class DetailScreen(TranslatedBindings, Screen):
         super().__init__()
         self.row_id = row_id
 
-    def load(self, engine, row_id: int) -> Detail | None:
+    @staticmethod
+    def read_detail(engine, row_id: int) -> Detail | None:
+        """The detail to show (a views.details function: it opens its own read session)."""
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
@@ -44,8 +46,8 @@ class DetailScreen(TranslatedBindings, Screen):
         self.reload()
 
     def reload(self) -> None:
-        engine, row_id = self.app.office.engine, self.row_id
-        jobs.fetch(self, lambda: self.load(engine, row_id), DetailLoaded, group="detail-load")
+        engine, row_id, read_detail = self.app.office.engine, self.row_id, self.read_detail
+        jobs.fetch(self, lambda: read_detail(engine, row_id), DetailLoaded, group="detail-load")
 
     @on(DetailLoaded)
     def _show(self, message: DetailLoaded) -> None:
@@ -103,8 +105,7 @@ class ApplicationDetailScreen(DetailScreen):
         Binding("c", "record_condition", "key.condition", id="application.condition"),
     ]
 
-    def load(self, engine, row_id: int) -> Detail | None:
-        return application_detail(engine, row_id)
+    read_detail = staticmethod(application_detail)
 
     # -- status ------------------------------------------------------------------------------
     def action_change_status(self) -> None:
@@ -164,5 +165,4 @@ class ApplicationDetailScreen(DetailScreen):
 
 
 class StoreDetailScreen(DetailScreen):
-    def load(self, engine, row_id: int) -> Detail | None:
-        return store_detail(engine, row_id)
+    read_detail = staticmethod(store_detail)
