@@ -5,17 +5,20 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from office_tui.core.actor import Actor
 from office_tui.core.config import Settings, save_setting
-from office_tui.core.errors import describe
 from office_tui.core.i18n import set_language, t
 import screens
+from screens import jobs
 from screens.commands import OfficeCommands
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady, SettingsClosed
@@ -23,6 +26,54 @@ from screens.messages import OfficeReady, SettingsClosed
 
 CHORE_SECONDS = 600
 TERMINAL_CHECK_SECONDS = 3
+
+
+# What the app's work (screens/jobs.py) reports back.
+@dataclass
+class OfficeOpened(Message):
+    office: object  # office_tui.opening.Office
+    empty: bool  # no applications and no stores: the demo may be offered
+
+
+@dataclass
+class DemoLoaded(Message):
+    counts: dict
+
+
+@dataclass
+class Lapsed(Message):
+    notices: list  # ids of the correction notices that lapsed
+
+
+@dataclass
+class LoginAsked(Message):
+    first_admin: bool  # nobody has an account yet
+    demo: bool  # the demo office: the login screen shows its accounts
+
+
+@dataclass
+class SignedIn(Message):
+    actor: Actor
+
+
+class CannotStart(jobs.Failed):
+    """The database cannot be opened, the demo not loaded, or the account not found."""
+
+
+def _open(settings: Settings) -> tuple[object, bool]:
+    from office_tui.opening import is_empty, open_office
+
+    office = open_office(settings)
+    return office, is_empty(office.engine)
+
+
+def _load_demo(engine, actor: Actor | None) -> dict:
+    from office_tui.demo import load_demo
+    from office_tui.notices.correction import lapse_overdue
+
+    counts = load_demo(engine, actor)
+    lapse_overdue(engine)  # as opening the office would have
+    return counts
 
 
 class OfficeApp(TranslatedBindings, App[None]):
@@ -64,25 +115,29 @@ class OfficeApp(TranslatedBindings, App[None]):
         if hung_up(sys.stdin.fileno()):
             os._exit(0)  # restoring a terminal that is gone could block
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_database(self) -> None:
-        from office_tui.core.auth import user_count
-        from office_tui.opening import is_empty, open_office
+        jobs.call(self, partial(_open, self.settings), lambda found: OfficeOpened(*found), group="open",
+                  failed=CannotStart)
 
-        try:
-            office = open_office(self.settings)
-            empty, users = is_empty(office.engine), user_count(office.engine)
-        except Exception as error:  # noqa: BLE001 - shown to the user, not raised
-            self.call_from_thread(self._failed, describe(error))
-            return
-        self.call_from_thread(self._opened, office, empty, users)
+    @on(jobs.Failed)
+    def _work_failed(self, message: jobs.Failed) -> None:
+        """Work that failed and that no screen told otherwise: a toast; at the start, a
+        message, and the app ends."""
+        if isinstance(message, CannotStart):
+            self._failed(message.text)
+        else:
+            self.notify(message.text, severity=message.severity, timeout=8)
 
-    def _failed(self, message: str) -> None:
+    @work(group="failed")
+    async def _failed(self, text: str) -> None:
         from screens.message import MessageScreen
 
-        self.push_screen(MessageScreen(t("error.title"), message), lambda _: self.exit(return_code=1))
+        await self.push_screen_wait(MessageScreen(t("error.title"), text))
+        self.exit(return_code=1)
 
-    def _opened(self, office, empty: bool, users: int) -> None:
+    @on(OfficeOpened)
+    def _opened(self, message: OfficeOpened) -> None:
+        office = message.office
         # The database layer is loaded and stays: keep the collector from walking it again.
         gc.freeze()
         self.office = office
@@ -92,58 +147,65 @@ class OfficeApp(TranslatedBindings, App[None]):
             self.notify(t("notice.lapsed_on_open", n=len(office.lapsed)), severity="warning", timeout=10)
         # Deadlines run out by themselves, also while the app stays open over midnight.
         self.set_interval(CHORE_SECONDS, self._chores)
-        if empty and self.offer_demo:
-            from screens.demo_offer import DemoOfferScreen
-
-            self.push_screen(DemoOfferScreen(), self._demo_answer)
+        if message.empty and self.offer_demo:
+            self._offer_demo()
         else:
             self._sign_in()
 
-    @work(thread=True, exclusive=True, group="chores", exit_on_error=False)
     def _chores(self) -> None:
         from office_tui.notices.correction import lapse_overdue
 
-        lapsed = lapse_overdue(self.office.engine)
-        if lapsed:
-            self.call_from_thread(self.notify, t("notice.lapsed_on_open", n=len(lapsed)), severity="warning")
-            self.call_from_thread(self.screen.post_message, OfficeReady())
+        engine = self.office.engine
+        jobs.call(self, lambda: lapse_overdue(engine), Lapsed, group="chores")
 
-    def _demo_answer(self, load: bool | None) -> None:
-        if load:
-            self._load_demo()
-        else:
+    @on(Lapsed)
+    def _lapsed(self, message: Lapsed) -> None:
+        if message.notices:
+            self.notify(t("notice.lapsed_on_open", n=len(message.notices)), severity="warning")
+            self.screen.post_message(OfficeReady())
+
+    @work(group="demo-offer")
+    async def _offer_demo(self) -> None:
+        from screens.demo_offer import DemoOfferScreen
+
+        if not await self.push_screen_wait(DemoOfferScreen()):
             self._sign_in()
-
-    @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
-    def _load_demo(self) -> None:
-        from office_tui.demo import load_demo
-
-        self.call_from_thread(self.notify, t("demo.loading"))
-        try:
-            load_demo(self.office.engine, self.actor)
-            from office_tui.notices.correction import lapse_overdue
-
-            lapse_overdue(self.office.engine)  # as opening the office would have
-        except Exception as error:  # noqa: BLE001 - shown to the user, not raised
-            self.call_from_thread(self._failed, describe(error))
             return
-        self.call_from_thread(self._sign_in)
+        self.notify(t("demo.loading"))
+        jobs.call(self, partial(_load_demo, self.office.engine, self.actor), DemoLoaded, group="demo",
+                  failed=CannotStart)
+
+    @on(DemoLoaded)
+    def _demo_loaded(self) -> None:
+        self._sign_in()
 
     def _sign_in(self) -> None:
         if self.actor is not None:
             self._signed_in(self.actor)
             return
+        engine = self.office.engine
         if self.settings.auth == "os":
-            from office_tui.core.auth import AuthError, login_os_account
+            from office_tui.core.auth import login_os_account
 
-            try:
-                self._signed_in(login_os_account(self.office.engine))
-            except AuthError as error:
-                self._failed(t(error.key, **error.params))
+            jobs.call(self, lambda: login_os_account(engine), SignedIn, group="login-os", failed=CannotStart)
             return
+        from screens.login import login_facts
+
+        jobs.read(self, login_facts, lambda facts: LoginAsked(*facts), group="login-facts")
+
+    @on(LoginAsked)
+    def _login_asked(self, message: LoginAsked) -> None:
+        self._log_in(message.first_admin, message.demo)
+
+    @work(group="login")
+    async def _log_in(self, first_admin: bool, demo: bool) -> None:
         from screens.login import LoginScreen
 
-        self.push_screen(LoginScreen(self.office.engine), self._signed_in)
+        self._signed_in(await self.push_screen_wait(LoginScreen(self.office.engine, first_admin, demo)))
+
+    @on(SignedIn)
+    def _signed_in_os(self, message: SignedIn) -> None:
+        self._signed_in(message.actor)
 
     def _signed_in(self, actor: Actor | None) -> None:
         if actor is None:

@@ -7,10 +7,13 @@ x export the assignment table · F5 refresh. A conflicted pair is refused with i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -18,6 +21,50 @@ from office_tui.core.i18n import t
 from screens import jobs
 from screens.i18n import TranslatedBindings
 from screens.sheets import STATUS_STYLE
+
+
+@dataclass
+class BoardLoaded(Message):
+    batch_no: int | None  # the batch shown (the busiest when none was chosen)
+    batches: list
+    rows: list  # BoardRow
+    members: list  # RosterRow
+
+
+@dataclass
+class AssignmentChanged(Message):
+    """What to tell; ``unstaffed`` (a text) when the automatic assignment could not staff all."""
+
+    text: str
+    unstaffed: str = ""
+
+
+@dataclass
+class Exported(Message):
+    text: str
+
+
+def _board(session, batch_no: int | None) -> BoardLoaded:
+    from office_tui.committee.board import batch_numbers, board, busiest_batch
+    from office_tui.committee.roster import roster
+
+    if batch_no is None:
+        batch_no = busiest_batch(session)
+    return BoardLoaded(batch_no, batch_numbers(session), board(session, batch_no) if batch_no is not None else [],
+                       roster(session))
+
+
+def _auto(session, actor, batch_no: int, k: int, cap: int | None) -> AssignmentChanged:
+    from office_tui.committee.assignment import auto_assign
+
+    plan = auto_assign(session, actor, batch_no, k=k, cap=cap)
+    text = t("panel.auto_done", created=len(plan.created), cap=plan.cap)
+    unstaffed = ""
+    if plan.unstaffed:
+        lines = [t("panel.unstaffed_head", n=len(plan.unstaffed))]
+        lines += [f"{number} ({staffed}/{k}): {why}" for number, staffed, why in plan.unstaffed]
+        unstaffed = text + "\n\n" + "\n".join(lines)
+    return AssignmentChanged(text, unstaffed)
 
 
 class AssignmentsScreen(TranslatedBindings, Screen):
@@ -63,21 +110,15 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         return self.rows[self.table.cursor_row]
 
     def reload(self) -> None:
-        from office_tui.committee.board import batch_numbers, board, busiest_batch
-        from office_tui.committee.roster import roster
+        batch_no = self.batch_no
+        jobs.read(self, lambda s: _board(s, batch_no), lambda loaded: loaded, group="assign-load")
 
-        def fetch(s):
-            if self.batch_no is None:
-                self.batch_no = busiest_batch(s)
-            return batch_numbers(s), board(s, self.batch_no) if self.batch_no is not None else [], roster(s)
-
-        jobs.load(self, fetch, self._show, "assign-load")
-
-    def _show(self, found: tuple) -> None:
+    @on(BoardLoaded)
+    def _show(self, message: BoardLoaded) -> None:
         from office_tui.committee.assignment import DEFAULT_K
 
-        batches, rows, members = found
-
+        self.batch_no = message.batch_no
+        batches, rows, members = message.batches, message.rows, message.members
         keep = self.current.application_no if self.current else None
         self.batches, self.rows, self.members = batches, rows, members
         table = self.table
@@ -115,42 +156,47 @@ class AssignmentsScreen(TranslatedBindings, Screen):
 
     # -- actions ---------------------------------------------------------------------------
     def _run(self, change, message: str) -> None:
-        jobs.write(self, change, message, "assign-act", self.reload)
+        """``change(session)`` in one audited transaction whose reason is ``message``; it
+        returns what to tell (an AssignmentChanged, a text, or else ``message``)."""
+        def told(result) -> AssignmentChanged:
+            if isinstance(result, AssignmentChanged):
+                return result
+            return AssignmentChanged(result if isinstance(result, str) else message)
 
-    def action_auto(self) -> None:
+        jobs.write(self, change, told, reason=message, group="assign-act")
+
+    @on(AssignmentChanged)
+    def _changed(self, message: AssignmentChanged) -> None:
+        from screens.message import MessageScreen
+
+        if message.unstaffed:
+            self.app.push_screen(MessageScreen(t("panel.auto_title", batch=self.batch_no), message.unstaffed))
+        self.notify(message.text, timeout=8)
+        self.reload()
+
+    @work(group="assign-flow")
+    async def action_auto(self) -> None:
         from office_tui.committee.assignment import DEFAULT_K
         from screens.forms import TextField, TextFieldsScreen
 
         if self.batch_no is None:
             return
+        batch_no = self.batch_no
 
         def whole(text: str) -> str | None:
             return None if text.isdigit() and int(text) > 0 else t("panel.whole_number", value=text)
 
-        def given(values: dict | None) -> None:
-            if values:
-                k, cap = int(values["k"]), int(values["cap"]) if values["cap"] else None
-                self._run(lambda s: self._auto(s, k, cap), t("panel.auto_reason", batch=self.batch_no, k=k))
-
-        self.app.push_screen(TextFieldsScreen(
-            t("panel.auto_title", batch=self.batch_no),
+        values = await self.app.push_screen_wait(TextFieldsScreen(
+            t("panel.auto_title", batch=batch_no),
             [TextField("k", t("panel.k_hint"), "panel.k_required", value=str(DEFAULT_K), type="integer", check=whole),
-             TextField("cap", t("panel.cap_hint"), type="integer", check=whole)], lambda values: values), given)
+             TextField("cap", t("panel.cap_hint"), type="integer", check=whole)], lambda values: values))
+        if values:
+            k, cap = int(values["k"]), int(values["cap"]) if values["cap"] else None
+            actor = self.app.actor
+            self._run(lambda s: _auto(s, actor, batch_no, k, cap), t("panel.auto_reason", batch=batch_no, k=k))
 
-    def _auto(self, session, k: int, cap: int | None) -> str:
-        from office_tui.committee.assignment import auto_assign
-        from screens.message import MessageScreen
-
-        plan = auto_assign(session, self.app.actor, self.batch_no, k=k, cap=cap)
-        text = t("panel.auto_done", created=len(plan.created), cap=plan.cap)
-        if plan.unstaffed:
-            lines = [t("panel.unstaffed_head", n=len(plan.unstaffed))]
-            lines += [f"{number} ({staffed}/{k}): {why}" for number, staffed, why in plan.unstaffed]
-            self.app.call_from_thread(self.app.push_screen, MessageScreen(t("panel.auto_title", batch=self.batch_no),
-                                                                          text + "\n\n" + "\n".join(lines)))
-        return text
-
-    def action_add(self) -> None:
+    @work(group="assign-flow")
+    async def action_add(self) -> None:
         from office_tui.committee.assignment import assign
         from screens.forms import ChoiceScreen
 
@@ -160,15 +206,15 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         on_panel = {m[0] for m in row.members}
         options = [(f"{m.reviewer_no} {m.name}（{m.affiliation}）{m.assigned}", m.reviewer_no)
                    for m in self.members if m.active and m.reviewer_no not in on_panel]
+        reviewer_no = await self.app.push_screen_wait(
+            ChoiceScreen(t("panel.add_title", application_no=row.application_no), options))
+        if reviewer_no:
+            actor = self.app.actor
+            message = t("panel.added", application_no=row.application_no, reviewer=reviewer_no)
+            self._run(lambda s: assign(s, actor, row.application_no, reviewer_no) and message, message)
 
-        def chosen(reviewer_no: str | None) -> None:
-            if reviewer_no:
-                message = t("panel.added", application_no=row.application_no, reviewer=reviewer_no)
-                self._run(lambda s: assign(s, self.app.actor, row.application_no, reviewer_no) and message, message)
-
-        self.app.push_screen(ChoiceScreen(t("panel.add_title", application_no=row.application_no), options), chosen)
-
-    def action_remove(self) -> None:
+    @work(group="assign-flow")
+    async def action_remove(self) -> None:
         """Take a member off the application: while the sheet is untouched, or at any time
         when the pair is conflicted (the sheet and its scores go too; audited, and said)."""
         from office_tui.committee.assignment import remove_assignment
@@ -177,20 +223,19 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         row = self.current
         if row is None or not row.members:
             return
-
-        def chosen(reviewer_no: str | None) -> None:
-            if reviewer_no:
-                message = t("panel.removed", application_no=row.application_no, reviewer=reviewer_no)
-
-                def remove(session) -> str:
-                    removed = remove_assignment(session, self.app.actor, row.application_no, reviewer_no)
-                    return message if removed is None else removed.describe()
-
-                self._run(remove, message)
-
         options = [(f"{number} {name}（{t(f'sheet.status_{status}')}）", number) for number, name, status in row.members]
-        self.app.push_screen(ChoiceScreen(t("panel.remove_title", application_no=row.application_no), options),
-                             chosen)
+        reviewer_no = await self.app.push_screen_wait(
+            ChoiceScreen(t("panel.remove_title", application_no=row.application_no), options))
+        if not reviewer_no:
+            return
+        actor = self.app.actor
+        message = t("panel.removed", application_no=row.application_no, reviewer=reviewer_no)
+
+        def remove(session) -> str:
+            removed = remove_assignment(session, actor, row.application_no, reviewer_no)
+            return message if removed is None else removed.describe()
+
+        self._run(remove, message)
 
     def action_batch(self) -> None:
         if self.batches:
@@ -198,7 +243,8 @@ class AssignmentsScreen(TranslatedBindings, Screen):
             self.batch_no = self.batches[(index + 1) % len(self.batches)]
             self.reload()
 
-    def action_export(self) -> None:
+    @work(group="assign-flow")
+    async def action_export(self) -> None:
         from exports.assignments import default_file_name
         from office_tui.core.config import data_dir
         from screens.notice_forms import PathScreen
@@ -206,22 +252,21 @@ class AssignmentsScreen(TranslatedBindings, Screen):
         if self.batch_no is None:
             return
         batch_no = self.batch_no
+        path = await self.app.push_screen_wait(PathScreen(t("panel.export_title", batch=batch_no),
+                                                          str(data_dir() / default_file_name(batch_no))))
+        if not path:
+            return
 
-        def given(path: str | None) -> None:
-            if not path:
-                return
+        def export(session) -> str:
+            from exports.assignments import write_assignments
+            from office_tui.committee.assignment import assignment_rows
 
-            def job() -> str:
-                from exports.assignments import write_assignments
-                from office_tui.committee.assignment import assignment_rows
-                from office_tui.core.db import read_session
+            rows = assignment_rows(session, batch_no)
+            written = write_assignments(rows, path, batch_no)
+            return t("panel.exported", n=len(rows), path=str(written))
 
-                with read_session(self.app.office.engine) as s:
-                    rows = assignment_rows(s, batch_no)
-                written = write_assignments(rows, path, batch_no)
-                return t("panel.exported", n=len(rows), path=str(written))
+        jobs.read(self, export, Exported, group="assign-export", severity="warning")
 
-            jobs.act(self, job, "assign-export")
-
-        self.app.push_screen(PathScreen(t("panel.export_title", batch=batch_no),
-                                        str(data_dir() / default_file_name(batch_no))), given)
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.notify(message.text, timeout=8)

@@ -2,17 +2,21 @@
 
 Rows come from an :class:`office_tui.core.listing.ListSource`, which sorts, filters and
 pages in SQL; this widget keeps a cursor, draws the visible lines (Textual's line API)
-and asks for no more than the pages those lines fall in.
+and asks for no more than the pages those lines fall in. Every read runs as the screens'
+work does (screens/jobs.py): the count and first page of a source in one worker, any
+other page in its own when it scrolls into view; a line whose page is not in yet is drawn
+blank and filled when the page's message arrives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -20,10 +24,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from office_tui.core.i18n import t
 from office_tui.core.listing import ListSource
+from screens import jobs
 from screens.i18n import TranslatedBindings
 
 Formatter = Callable[[str, object], str]
@@ -31,6 +35,28 @@ Formatter = Callable[[str, object], str]
 
 def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width) if cell_len(text) != width else text
+
+
+def _prefetched(source: ListSource) -> ListSource:
+    source.prefetch()
+    return source
+
+
+@dataclass
+class Fetched(Message):
+    """A source counted and its first page read: the table shows it."""
+
+    source: ListSource
+    from_top: bool
+
+
+@dataclass
+class PageFetched(Message):
+    """Another page of the source shown."""
+
+    source: ListSource
+    number: int
+    rows: list
 
 
 def header_text(source: ListSource, widths: list[int]) -> str:
@@ -80,6 +106,7 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
         self.source = source
         self.formatter = formatter
         self.row_count = 0
+        self._wanted: set[int] = set()  # pages being read
 
     # -- layout ------------------------------------------------------------------------
     def column_widths(self) -> list[int]:
@@ -90,24 +117,27 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
         return [w + spare * w // total for w in base]
 
     def reload(self) -> None:
-        """Count and draw the current source again, here and now (fast when unfiltered)."""
-        self.source.invalidate()
-        self._adopt(self.source)
+        """Count and read the current source again (after a change), keeping the cursor:
+        the old rows stay on screen until the new ones are in."""
+        self._fetch(self.source.refined(), from_top=False)
 
     def show(self, source: ListSource) -> None:
         """Switch to another filter or order: the query runs in a worker while the old
         rows stay on screen and typing goes on; a newer request supersedes it."""
-        self._load(source)
+        self._fetch(source, from_top=True)
 
-    @work(thread=True, exclusive=True, group="paged-table", exit_on_error=False)
-    def _load(self, source: ListSource) -> None:
-        source.prefetch()
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._adopt, source, True)
+    def _fetch(self, source: ListSource, from_top: bool) -> None:
+        jobs.fetch(self, lambda: _prefetched(source), lambda done: Fetched(done, from_top), group="paged-table")
+
+    @on(Fetched)
+    def _fetched(self, message: Fetched) -> None:
+        message.stop()
+        self._adopt(message.source, message.from_top)
 
     def _adopt(self, source: ListSource, from_top: bool = False) -> None:
         self.source = source
-        self.row_count = source.count()
+        self._wanted = set()
+        self.row_count = source.cached_count() or 0
         self.virtual_size = Size(self.size.width, self.row_count)
         if from_top:
             self.cursor = 0
@@ -115,6 +145,32 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(0, self.row_count - 1))
         self.refresh()
         self.post_message(self.Reloaded(self.row_count))
+
+    def _want(self, index: int) -> None:
+        """Read the page holding row ``index`` unless it is on its way."""
+        source, number = self.source, index // self.source.page_size
+        if number in self._wanted:
+            return
+        self._wanted.add(number)
+        jobs.fetch(self, lambda: source.fetch_page(number), lambda rows: PageFetched(source, number, rows),
+                   group="paged-table-page", exclusive=False)
+
+    @on(PageFetched)
+    def _page_fetched(self, message: PageFetched) -> None:
+        message.stop()
+        if message.source is not self.source:
+            return  # another filter or order meanwhile
+        self.source.keep_page(message.number, message.rows)
+        self._wanted.discard(message.number)
+        self.refresh()
+        self.page_arrived(message.number)
+
+    def page_arrived(self, number: int) -> None:
+        """A page came in (a subclass may follow its cursor)."""
+
+    def current_row(self) -> tuple | None:
+        """The highlighted row, or None (no rows, or its page not read yet)."""
+        return self.source.cached_row(self.cursor) if self.row_count else None
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.row_count)
@@ -125,7 +181,10 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
         width = self.size.width
         if index >= self.row_count:
             return Strip.blank(width, self.rich_style)
-        row = self.source.row(index)
+        if not self.source.has_row(index):
+            self._want(index)
+            return Strip.blank(width, self.rich_style)
+        row = self.source.cached_row(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
         widths = self.column_widths()
@@ -158,7 +217,7 @@ class PagedTable(TranslatedBindings, ScrollView, can_focus=True):
             self.cursor = 0 if where == 0 else self.row_count - 1
 
     def action_open(self) -> None:
-        row = self.source.row(self.cursor) if self.row_count else None
+        row = self.current_row()
         if row is not None:
             self.post_message(self.RowOpened(row[0]))
 

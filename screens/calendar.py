@@ -10,19 +10,21 @@ A change moves the due dates of the open correction notices it touches: the toas
 from __future__ import annotations
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from models.clock import office_today
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.formatting import cell
 from screens.forms import TextField, TextFieldsScreen
 from screens.i18n import TranslatedBindings
@@ -58,6 +60,42 @@ def day_labels(day) -> list[str]:
     if day.holiday:
         labels.append(day.holiday)
     return labels
+
+
+@dataclass
+class MonthLoaded(Message):
+    shown: tuple  # (year, month)
+    days: list  # office_tui.notices.calendar.Day
+
+
+@dataclass
+class CalendarChanged(Message):
+    """The change made, and the notices whose due date it moved: what to tell."""
+
+    text: str
+
+
+def _month(engine, first: date) -> MonthLoaded:
+    from office_tui.notices.calendar import days
+
+    last = first.replace(day=monthrange(first.year, first.month)[1])
+    return MonthLoaded((first.year, first.month), days(engine, first, last))
+
+
+def _changed(engine, actor, change, done: str, style: str) -> str:
+    """Make ``change(engine, actor)``; ``done`` and each notice whose due date moved."""
+    from office_tui.notices.correction import list_notices
+
+    before = {row.id: row for row in list_notices(engine, status="open")}
+    moved = change(engine, actor)
+    lines = [done]
+    for notice in moved:
+        old = before.get(notice.id)
+        lines.append(t("calendar.notices_moved", application_no=old.application_no if old else f"#{notice.id}",
+                       old=cell("date", old.due_on, style) if old else "", new=cell("date", notice.due_on, style)))
+    if not moved:
+        lines.append(t("month.no_notice_moved"))
+    return "\n".join(lines)
 
 
 class DayCell(Static):
@@ -107,18 +145,13 @@ class CalendarScreen(TranslatedBindings, Screen):
         self.load_month(self.cursor)
 
     # -- loading and drawing ------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="calendar-load", exit_on_error=False)
     def load_month(self, around: date) -> None:
-        from office_tui.notices.calendar import days
+        engine, first = self.app.office.engine, around.replace(day=1)
+        jobs.fetch(self, lambda: _month(engine, first), lambda loaded: loaded, group="calendar-load")
 
-        first = around.replace(day=1)
-        last = first.replace(day=monthrange(first.year, first.month)[1])
-        try:
-            month = days(self.app.office.engine, first, last)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._loaded, (first.year, first.month), month)
+    @on(MonthLoaded)
+    def _month_loaded(self, message: MonthLoaded) -> None:
+        self._loaded(message.shown, message.days)
 
     def _loaded(self, shown: tuple[int, int], month: list) -> None:
         if shown != (self.cursor.year, self.cursor.month):
@@ -193,14 +226,13 @@ class CalendarScreen(TranslatedBindings, Screen):
     def action_this_month(self) -> None:
         self.go(office_today())
 
-    def action_go_to(self) -> None:
+    @work(group="calendar-flow")
+    async def action_go_to(self) -> None:
         from screens.notices import DateScreen
 
-        def given(day: date | None) -> None:
-            if day is not None:
-                self.go(day)
-
-        self.app.push_screen(DateScreen(t("month.go_to_title"), self._date(self.cursor)), given)
+        day = await self.app.push_screen_wait(DateScreen(t("month.go_to_title"), self._date(self.cursor)))
+        if day is not None:
+            self.go(day)
 
     # -- changing the calendar -------------------------------------------------------------------
     def _cursor_day(self):
@@ -209,7 +241,8 @@ class CalendarScreen(TranslatedBindings, Screen):
             self.notify(t("common.loading"), severity="warning")
         return day
 
-    def action_closure(self) -> None:
+    @work(group="calendar-flow")
+    async def action_closure(self) -> None:
         from office_tui.notices.closures import set_override
 
         day = self._cursor_day()
@@ -218,17 +251,14 @@ class CalendarScreen(TranslatedBindings, Screen):
         if not day.working:
             self.notify(t("month.already_off", day=self._date(day.day)), severity="warning")
             return
+        answer = await self.app.push_screen_wait(ClosureScreen(t("month.closure_title", day=self._date(day.day))))
+        if answer:
+            reason, announcement = answer
+            self._change(lambda engine, actor: set_override(engine, actor, day.day, "closure", reason, announcement),
+                         t("calendar.closure_added", day=self._date(day.day), reason=reason))
 
-        def given(answer: tuple[str, str] | None) -> None:
-            if answer:
-                reason, announcement = answer
-                self._change(lambda engine, actor: set_override(engine, actor, day.day, "closure", reason,
-                                                                announcement),
-                             t("calendar.closure_added", day=self._date(day.day), reason=reason))
-
-        self.app.push_screen(ClosureScreen(t("month.closure_title", day=self._date(day.day))), given)
-
-    def action_workday(self) -> None:
+    @work(group="calendar-flow")
+    async def action_workday(self) -> None:
         from office_tui.notices.closures import set_override
         from screens.forms import ReasonScreen
 
@@ -238,13 +268,10 @@ class CalendarScreen(TranslatedBindings, Screen):
         if day.working:
             self.notify(t("month.already_working", day=self._date(day.day)), severity="warning")
             return
-
-        def given(reason: str | None) -> None:
-            if reason:
-                self._change(lambda engine, actor: set_override(engine, actor, day.day, "workday", reason),
-                             t("month.workday_added", day=self._date(day.day), reason=reason))
-
-        self.app.push_screen(ReasonScreen(t("month.workday_title", day=self._date(day.day))), given)
+        reason = await self.app.push_screen_wait(ReasonScreen(t("month.workday_title", day=self._date(day.day))))
+        if reason:
+            self._change(lambda engine, actor: set_override(engine, actor, day.day, "workday", reason),
+                         t("month.workday_added", day=self._date(day.day), reason=reason))
 
     def action_remove(self) -> None:
         from office_tui.notices.closures import remove_override
@@ -258,30 +285,16 @@ class CalendarScreen(TranslatedBindings, Screen):
         self._change(lambda engine, actor: remove_override(engine, actor, day.day),
                      t("calendar.override_removed", day=self._date(day.day)))
 
-    def _change(self, call, done: str) -> None:
+    def _change(self, change, done: str) -> None:
         """Make the change off the UI thread; tell it and the notices whose due date moved."""
-        from office_tui.notices.correction import list_notices
+        engine, actor, style = self.app.office.engine, self.app.actor, self.app.settings.date_style
+        jobs.call(self, lambda: _changed(engine, actor, change, done, style), CalendarChanged,
+                  group="calendar-change")
 
-        engine, actor = self.app.office.engine, self.app.actor
-
-        def run() -> None:
-            try:
-                before = {row.id: row for row in list_notices(engine, status="open")}
-                moved = call(engine, actor)
-            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
-                return
-            lines = [done]
-            for notice in moved:
-                old = before.get(notice.id)
-                lines.append(t("calendar.notices_moved", application_no=old.application_no if old else f"#{notice.id}",
-                               old=self._date(old.due_on) if old else "", new=self._date(notice.due_on)))
-            if not moved:
-                lines.append(t("month.no_notice_moved"))
-            self.app.call_from_thread(self.notify, "\n".join(lines), timeout=15)
-            self.app.call_from_thread(self.load_month, self.cursor)
-
-        self.run_worker(run, thread=True, exclusive=True, group="calendar-change", exit_on_error=False)
+    @on(CalendarChanged)
+    def _calendar_changed(self, message: CalendarChanged) -> None:
+        self.notify(message.text, timeout=15)
+        self.load_month(self.cursor)
 
 
 class ClosureScreen(TextFieldsScreen):

@@ -13,14 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Static
 
 from models.clock import office_today
 from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.formatting import cell
 from screens.forms import FormScreen
 
@@ -63,6 +65,38 @@ EDITABLE = {"filed_on": "filed_on", "withholding_amount": "withholding_amount",
             "invoice_amount": "invoice_amount", "contract_start": "contract_start", "contract_end": "contract_end",
             "contract_total": "contract_total", "terminated_on": "terminated_on",
             "existing_customer": "existing_customer"}
+
+
+@dataclass
+class Filed(Message):
+    """The form's answer: ``dismiss`` (the claim's number, or the message telling the
+    correction) when done, else ``refused``: the refusals, row by row."""
+
+    dismiss: str | None
+    refused: str = ""
+
+
+class FilingFailed(jobs.Failed):
+    """Told in the form; nothing was stored."""
+
+
+def _file_claim(engine, actor, values: dict, close_on) -> Filed:
+    from importers.claims import ClaimRefused, file_claims
+
+    try:
+        file_claims(engine, actor, [values], t("claimsui.filed_reason", claim_no=values["claim_no"]), close_on=close_on)
+    except ClaimRefused as refused:
+        lines = [t("claimsui.refusal_line", row=e.row, column=e.column, reason=e.reason) for e in refused.report.rejected]
+        return Filed(None, t("claimsui.refused") + "\n" + "\n".join(lines))
+    return Filed(values["claim_no"])
+
+
+def _edit_claim(engine, actor, number: str, changes: dict, reason: str, close_on) -> Filed:
+    from office_tui.claims.actions import edit_claim
+    from office_tui.claims.reconcile import split_flags
+
+    claim = edit_claim(engine, actor, number, reason, close_on=close_on, **changes)
+    return Filed(t("claimsui.edited", claim_no=number, status=t(f"claim.{claim.status}"), n=len(split_flags(claim.flags))))
 
 
 def parse(field: ClaimField, text: str):
@@ -230,35 +264,24 @@ class ClaimFormScreen(FormScreen):
         self.error(t("claimsui.filing"))
         self._edit(changes, reason)
 
-    @work(thread=True, exclusive=True, group="claim-form", exit_on_error=False)
     def _file(self, values: dict) -> None:
-        from importers.claims import ClaimRefused, file_claims
+        engine, actor, close_on = self.app.office.engine, self.app.actor, self.close_on
+        jobs.call(self, lambda: _file_claim(engine, actor, values, close_on), lambda filed: filed, group="claim-form",
+                  failed=FilingFailed)
 
-        app = self.app
-        try:
-            file_claims(app.office.engine, app.actor, [values], t("claimsui.filed_reason", claim_no=values["claim_no"]),
-                        close_on=self.close_on)
-        except ClaimRefused as refused:
-            lines = [t("claimsui.refusal_line", row=e.row, column=e.column, reason=e.reason)
-                     for e in refused.report.rejected]
-            app.call_from_thread(self.error, t("claimsui.refused") + "\n" + "\n".join(lines))
-            return
-        except Exception as error:  # noqa: BLE001 - told in the form; nothing was stored
-            app.call_from_thread(self.error, describe(error))
-            return
-        app.call_from_thread(self.dismiss, values["claim_no"])
-
-    @work(thread=True, exclusive=True, group="claim-form", exit_on_error=False)
     def _edit(self, changes: dict, reason: str) -> None:
-        from office_tui.claims.actions import edit_claim
-        from office_tui.claims.reconcile import split_flags
+        engine, actor, close_on, number = self.app.office.engine, self.app.actor, self.close_on, self.detail.claim_no
+        jobs.call(self, lambda: _edit_claim(engine, actor, number, changes, reason, close_on), lambda filed: filed,
+                  group="claim-form", failed=FilingFailed)
 
-        app, number = self.app, self.detail.claim_no
-        try:
-            claim = edit_claim(app.office.engine, app.actor, number, reason, close_on=self.close_on, **changes)
-        except Exception as error:  # noqa: BLE001 - told in the form; nothing was changed
-            app.call_from_thread(self.error, describe(error))
-            return
-        flags = split_flags(claim.flags)
-        message = t("claimsui.edited", claim_no=number, status=t(f"claim.{claim.status}"), n=len(flags))
-        app.call_from_thread(self.dismiss, message)
+    @on(Filed)
+    def _filed(self, message: Filed) -> None:
+        if message.dismiss is None:
+            self.error(message.refused)
+        else:
+            self.dismiss(message.dismiss)
+
+    @on(FilingFailed)
+    def _failed(self, message: FilingFailed) -> None:
+        message.stop()
+        self.error(message.text)

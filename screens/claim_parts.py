@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import work
 from textual.message import Message
 
 from office_tui.claims.view import ClaimDetail
@@ -32,16 +31,17 @@ class ClaimTable(PagedTable):
         super()._adopt(source, from_top)
         self.post_message(self.Moved())
 
+    def page_arrived(self, number: int) -> None:
+        if self.row_count and self.cursor // self.source.page_size == number:
+            self.post_message(self.Moved())  # the highlighted row is in now
+
     def current(self) -> tuple | None:
         """The highlighted row (id, claim_no, claim_no, filed_on, …), or None."""
-        return self.source.row(self.cursor) if self.row_count else None
+        return self.current_row()
 
-    @work(thread=True, exclusive=True, group="paged-table", exit_on_error=False)
-    def refetch(self) -> None:
-        """The same tab read again (after a change), keeping the cursor where it is."""
-        source = self.source.refined()
-        source.prefetch()
-        self.app.call_from_thread(self._adopt, source, False)
+    def waiting(self) -> bool:
+        """Rows there are, but the highlighted one's page is still being read."""
+        return bool(self.row_count) and not self.source.has_row(self.cursor)
 
 
 # -- the detail of one claim ----------------------------------------------------------------------

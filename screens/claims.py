@@ -9,26 +9,25 @@ file · I import the past-recipients list · x export · F5 refresh.
 
 The large office has 100,000 claims: the list is a PagedTable over a ListSource (only
 the rows on screen are read, a page at a time), and every other read or change runs in
-a worker. Whatever fails is told in a toast or a message, never raised.
+a worker (screens/jobs.py); the flows that ask before they act are in
+screens/claim_flows.py. Whatever fails is told in a toast or a message, never raised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from functools import partial
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 
-from models.clock import office_today
 from office_tui.core.i18n import t
 from office_tui.claims.view import EXCEPTIONS, TABS, ClaimDetail, claim_detail, claims_source, flag_labels
-from office_tui.core.programme import CLAIM_OPEN_STATUSES
+from screens import claim_flows as flows
 from screens import jobs
 from screens.big_list import ListHeader, PagedTable
 from screens.claim_parts import ClaimTable, detail_text
@@ -38,7 +37,22 @@ from screens.i18n import TranslatedBindings
 MARK = "✔"
 
 
-# -- the screen ---------------------------------------------------------------------------------------
+@dataclass
+class FiguresLoaded(Message):
+    counts: dict  # claims by tab
+    budget: object  # office_tui.claims.budget.Budget
+
+
+@dataclass
+class DetailLoaded(Message):
+    detail: ClaimDetail | None
+
+
+def _figures(session, total: int) -> FiguresLoaded:
+    from office_tui.claims.budget import budget
+    from office_tui.claims.view import tab_counts
+
+    return FiguresLoaded(tab_counts(session), budget(session, total))
 
 
 class ClaimsScreen(TranslatedBindings, Screen):
@@ -110,18 +124,12 @@ class ClaimsScreen(TranslatedBindings, Screen):
 
     # -- loading -----------------------------------------------------------------------------
     def load_figures(self) -> None:
-        from office_tui.claims.budget import budget
-        from office_tui.claims.view import tab_counts
-
         total = self.app.settings.budget_total
+        jobs.read(self, lambda session: _figures(session, total), lambda loaded: loaded, group="claims-figures")
 
-        def fetch(session):
-            return tab_counts(session), budget(session, total)
-
-        jobs.load(self, fetch, self._show_figures, "claims-figures")
-
-    def _show_figures(self, found: tuple) -> None:
-        self.counts, self.budget = found
+    @on(FiguresLoaded)
+    def _show_figures(self, message: FiguresLoaded) -> None:
+        self.counts, self.budget = message.counts, message.budget
         for tab in TABS:
             self.query_one(f"#tab-{tab}", Tab).label = self._tab_label(tab)
         b = self.budget
@@ -131,8 +139,9 @@ class ClaimsScreen(TranslatedBindings, Screen):
 
     def reload(self) -> None:
         """Everything again after a change: counts, budget, the rows (cursor kept)."""
+        self.detail = None
         self.load_figures()
-        self.table.refetch()
+        self.table.reload()
 
     @on(PagedTable.Reloaded)
     def _reloaded(self, event: PagedTable.Reloaded) -> None:
@@ -154,17 +163,19 @@ class ClaimsScreen(TranslatedBindings, Screen):
         row = self.table.current()
         if row is None:
             self.detail = None
-            self.query_one("#claim-detail", Static).update(t("claimsui.no_claims"))
+            waiting = self.table.waiting()  # its page is on its way: Moved again when it is in
+            self.query_one("#claim-detail", Static).update(t("common.loading" if waiting else "claimsui.no_claims"))
             return
         if self.detail is not None and self.detail.id == row[0]:
             return
         claim_id, style, total, close_on = row[0], self.app.settings.date_style, self.app.settings.budget_total, \
             self.close_on
-        jobs.load(self, lambda s: claim_detail(s, claim_id, style, budget_total=total, close_on=close_on),
-                  self._show_detail, "claims-detail")
+        jobs.read(self, lambda s: DetailLoaded(claim_detail(s, claim_id, style, budget_total=total, close_on=close_on)),
+                  lambda loaded: loaded, group="claims-detail")
 
-    def _show_detail(self, detail: ClaimDetail | None) -> None:
-        row = self.table.current()
+    @on(DetailLoaded)
+    def _show_detail(self, message: DetailLoaded) -> None:
+        detail, row = message.detail, self.table.current()
         if detail is None or row is None or row[0] != detail.id:
             return  # moved on meanwhile
         self.detail = detail
@@ -192,7 +203,6 @@ class ClaimsScreen(TranslatedBindings, Screen):
         self.switch_to(tab)
 
     def action_refresh(self) -> None:
-        self.detail = None
         self.reload()
 
     def action_mark(self) -> None:
@@ -204,26 +214,18 @@ class ClaimsScreen(TranslatedBindings, Screen):
         self.table.action_cursor(1)
         self._status_line()
 
-    # -- work ----------------------------------------------------------------------------------------
-    def _run(self, job: Callable[[], str | None]) -> None:
-        """``job`` (a service call returning what to tell) in a worker; then everything reloads."""
-        def after() -> None:
-            self.detail = None
-            self.reload()
-
-        jobs.act(self, job, "claims-act", after)
-
-    def _may_act(self) -> bool:
+    # -- what the flows ask ------------------------------------------------------------------------
+    def may_act(self) -> bool:
         if self.app.actor is None or self.app.actor.role not in ("staff", "admin"):
             self.notify(t("claimsui.staff_only"), severity="warning")
             return False
         return True
 
-    def _current(self, statuses: tuple[str, ...], refusal: str) -> ClaimDetail | None:
+    def highlighted(self, statuses: tuple[str, ...], refusal: str) -> ClaimDetail | None:
         """The highlighted claim if its status is one of ``statuses``; else say why not."""
         row = self.table.current()
         if row is None:
-            self.notify(t("claimsui.none_selected"), severity="warning")
+            self.notify(t("common.loading" if self.table.waiting() else "claimsui.none_selected"), severity="warning")
             return None
         detail = self.detail if self.detail is not None and self.detail.id == row[0] else None
         status = detail.status if detail else row[8]
@@ -234,217 +236,54 @@ class ClaimsScreen(TranslatedBindings, Screen):
             self.notify(t("common.loading"), severity="warning")
         return detail
 
-    def _day(self, value: date) -> str:
-        return cell("date", value, self.app.settings.date_style)
+    # -- work: the flows (screens/claim_flows.py) and what they tell -----------------------------------
+    @on(flows.ClaimsChanged)
+    def _changed(self, message: flows.ClaimsChanged) -> None:
+        if message.unmark:
+            self.marked.clear()
+        if message.text:
+            self.notify(message.text, timeout=8)
+        self.reload()
+
+    @on(flows.ClaimsExported)
+    def _exported(self, message: flows.ClaimsExported) -> None:
+        self.notify(message.text, timeout=8)
 
     def action_reconcile(self) -> None:
-        from office_tui.claims.reconcile import reconcile
+        flows.reconcile(self)
 
-        if not self._may_act():
-            return
+    @work(group="claims-flow")
+    async def action_approve(self) -> None:
+        await flows.approve(self)
 
-        def job() -> str:
-            summary = reconcile(self.app.office.engine, self.app.actor, close_on=self.close_on)
-            counts = "、".join(f"{t(f'claim.{code}')} {n:,}" for code, n in summary.by_status.items() if n)
-            return t("reconcile.done", n=f"{summary.claims:,}", changed=f"{summary.changed:,}",
-                     seconds=f"{summary.seconds:.2f}") + "\n" + counts
+    @work(group="claims-flow")
+    async def action_pay(self) -> None:
+        await flows.pay(self)
 
-        self.notify(t("claimsui.reconciling"))
-        self._run(job)
+    @work(group="claims-flow")
+    async def action_claw_back(self) -> None:
+        await flows.claw_back(self)
 
-    def action_approve(self) -> None:
-        from office_tui.claims.actions import approve_clean
-        from screens.confirm import ConfirmScreen
+    @work(group="claims-flow")
+    async def action_new_claim(self) -> None:
+        await flows.new_claim(self)
 
-        if not self._may_act():
-            return
-        marked = sorted(self.marked)
-        b = self.budget
-        if marked:
-            title = t("claimsui.approve_marked_title", n=len(marked))
-            text = t("claimsui.approve_marked_text", n=len(marked), first=marked[0],
-                     remaining=money(b.remaining) if b else "—")
-        else:
-            if b is not None and not b.waiting:
-                self.notify(t("claimsui.nothing_clean"), severity="warning")
-                return
-            title = t("claimsui.approve_all_title")
-            text = t("claimsui.approve_all_text", n=f"{b.waiting:,}" if b else "—",
-                     amount=money(b.waiting_amount) if b else "—", remaining=money(b.remaining) if b else "—")
+    @work(group="claims-flow")
+    async def action_edit_claim(self) -> None:
+        await flows.edit_claim(self)
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-
-            def job() -> str:
-                result = approve_clean(self.app.office.engine, self.app.actor,
-                                       budget_total=self.app.settings.budget_total, claim_nos=marked or None,
-                                       close_on=self.close_on,
-                                       reason=t("claimsui.approve_reason", n=len(marked)) if marked else "")
-                self.app.call_from_thread(lambda: self.marked.clear())
-                lines = [t("claims.approved", n=f"{len(result.approved):,}", amount=money(result.amount),
-                           remaining=money(result.remaining)),
-                         t("claimsui.approved_waiting", n=f"{len(result.waiting):,}")]
-                if marked:
-                    left = sorted(set(marked) - set(result.approved) - set(result.waiting))
-                    if left:
-                        lines.append(t("claims.not_approvable", claim_nos="、".join(left)))
-                return "\n".join(lines)
-
-            self._run(job)
-
-        self.app.push_screen(ConfirmScreen(title, text), answered)
-
-    def action_pay(self) -> None:
-        from office_tui.claims.actions import mark_paid
-        from screens.notice_forms import DateScreen
-
-        if not self._may_act():
-            return
-        numbers = sorted(self.marked)
-        if not numbers:
-            detail = self._current(("approved",), "claimsui.not_payable")
-            if detail is None:
-                return
-            numbers = [detail.claim_no]
-
-        def given(day: date | None) -> None:
-            if day is None:
-                return
-
-            def job() -> str:
-                paid = mark_paid(self.app.office.engine, self.app.actor, numbers, paid_on=day,
-                                 reason=t("claimsui.pay_reason", n=len(numbers), day=self._day(day)))
-                self.app.call_from_thread(lambda: self.marked.clear())
-                return t("claims.paid", n=len(paid)) + "　" + t("claimsui.paid_on", day=self._day(day))
-
-            self._run(job)
-
-        self.app.push_screen(DateScreen(t("claimsui.pay_title", n=len(numbers), first=numbers[0]),
-                                        self._day(office_today())), given)
-
-    def action_claw_back(self) -> None:
-        """Ask why (a renewal found out — 續購 — or another reason), then for the reason
-        in words; a renewal marks the contract an existing customer's."""
-        from office_tui.claims.actions import claw_back
-        from screens.forms import ChoiceScreen, ReasonScreen
-
-        if not self._may_act():
-            return
-        detail = self._current(("paid", "approved"), "claimsui.not_clawable")
-        if detail is None:
-            return
-
-        def cause(kind: str | None) -> None:
-            if kind is None:
-                return
-
-            def given(reason: str | None) -> None:
-                if not reason:
-                    return
-
-                def job() -> str:
-                    claim = claw_back(self.app.office.engine, self.app.actor, detail.claim_no, reason,
-                                      renewal=kind == "renewal", close_on=self.close_on)
-                    return t("claims.clawed_back", claim_no=claim.claim_no, status=t(f"claim.{claim.status}"))
-
-                self._run(job)
-
-            self.app.push_screen(ReasonScreen(t("claimsui.claw_back_title", claim_no=detail.claim_no,
-                                                amount=money(detail.approved_amount or 0))), given)
-
-        self.app.push_screen(ChoiceScreen(t("claimsui.claw_back_cause", claim_no=detail.claim_no),
-                                          [(t("claimsui.claw_back_renewal"), "renewal"),
-                                           (t(f"claimsui.claw_back_other_{detail.status}"), "other")]), cause)
-
-    def action_new_claim(self) -> None:
-        from screens.claim_form import ClaimFormScreen
-
-        if not self._may_act():
-            return
-
-        def filed(claim_no: str | None) -> None:
-            if claim_no:
-                self.notify(t("claimsui.filed", claim_no=claim_no))
-                self.detail = None
-                self.reload()
-
-        self.app.push_screen(ClaimFormScreen(close_on=self.close_on), filed)
-
-    def action_edit_claim(self) -> None:
-        from screens.claim_form import ClaimFormScreen
-
-        if not self._may_act():
-            return
-        detail = self._current(CLAIM_OPEN_STATUSES, "claims.not_open")
-        if detail is None:
-            return
-
-        def edited(message: str | None) -> None:
-            if message:
-                self.notify(message)
-                self.detail = None
-                self.reload()
-
-        self.app.push_screen(ClaimFormScreen(detail, close_on=self.close_on), edited)
-
-    def _import(self, title_key: str, runner) -> None:
-        from screens.import_dialog import ImportScreen
-
-        if not self._may_act():
-            return
-
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.detail = None
-                self.reload()
-
-        self.app.push_screen(ImportScreen(t(title_key), partial(runner, close_on=self.close_on)), closed)
-
-    def action_import_claims(self) -> None:
+    @work(group="claims-flow")
+    async def action_import_claims(self) -> None:
         from screens.import_dialog import claims_runner
 
-        self._import("claimsui.import_title", claims_runner)
+        await flows.import_file(self, "claimsui.import_title", claims_runner)
 
-    def action_import_past(self) -> None:
+    @work(group="claims-flow")
+    async def action_import_past(self) -> None:
         from screens.import_dialog import past_recipients_runner
 
-        self._import("claimsui.import_past_title", past_recipients_runner)
+        await flows.import_file(self, "claimsui.import_past_title", past_recipients_runner)
 
-    def action_export(self) -> None:
-        from screens.forms import ChoiceScreen
-
-        kinds = [(t("claims.summary_sheet"), "summary"), (t("claims.payments_sheet"), "payments"),
-                 (t("claimsui.paid_list"), "paid"), (t("claims.withholding_sheet"), "withholding")]
-
-        def chosen(kind: str | None) -> None:
-            if kind:
-                self._export_to(kind)
-
-        self.app.push_screen(ChoiceScreen(t("claimsui.export_title"), kinds), chosen)
-
-    def _export_to(self, kind: str) -> None:
-        from office_tui.core.config import data_dir
-        from screens.notice_forms import PathScreen
-
-        style, engine = self.app.settings.date_style, self.app.office.engine
-        default = str(data_dir() / t(f"claimsui.file_{kind}", day=office_today().strftime("%Y%m%d")))
-
-        def given(path: str | None) -> None:
-            if not path:
-                return
-
-            def job() -> str:
-                from exports import claims as out
-
-                if kind == "summary":
-                    written = out.write_claims_summary(engine, path, date_style=style)
-                elif kind in ("payments", "paid"):
-                    written = out.write_payments(engine, path, paid=kind == "paid", date_style=style)
-                else:
-                    written = out.write_withholding(engine, path, date_style=style)
-                return t("claims.exported", path=str(written))
-
-            jobs.act(self, job, "claims-export")
-
-        self.app.push_screen(PathScreen(t(f"claimsui.export_{kind}_title"), default), given)
+    @work(group="claims-flow")
+    async def action_export(self) -> None:
+        await flows.export(self)

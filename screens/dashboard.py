@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.formatting import cell, money
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
@@ -25,6 +29,16 @@ WORKFLOWS = [
     ("7", "usage", "menu.usage"),
     ("8", "stores", "menu.stores"),
 ]
+
+
+@dataclass
+class FiguresLoaded(Message):
+    headline: object  # office_tui.views.dashboard.Headline
+
+
+@dataclass
+class DueLoaded(Message):
+    notices: list  # NoticeRow due soon
 
 
 class Figure(Static):
@@ -88,15 +102,25 @@ class DashboardScreen(TranslatedBindings, Screen):
     def action_refresh(self) -> None:
         self.load_figures()
 
-    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load_figures(self) -> None:
+        """The figures first; their message asks for the notices list, which needs the
+        holiday calendar and is slower."""
         from office_tui.views.dashboard import headline
+
+        engine, total = self.app.office.engine, self.app.settings.budget_total
+        jobs.fetch(self, lambda: headline(engine, budget_total=total), FiguresLoaded, group="dashboard")
+
+    @on(FiguresLoaded)
+    def _figures_loaded(self, message: FiguresLoaded) -> None:
         from office_tui.notices.correction import list_notices
 
+        self._show_figures(message.headline)
         engine = self.app.office.engine
-        # The figures first; the notices list needs the holiday calendar, which is slower.
-        self.app.call_from_thread(self._show_figures, headline(engine, budget_total=self.app.settings.budget_total))
-        self.app.call_from_thread(self._show_notices, list_notices(engine, due_within=True))
+        jobs.fetch(self, lambda: list_notices(engine, due_within=True), DueLoaded, group="dashboard")
+
+    @on(DueLoaded)
+    def _due_loaded(self, message: DueLoaded) -> None:
+        self._show_notices(message.notices)
 
     def _show_figures(self, h) -> None:
         style = self.app.settings.date_style

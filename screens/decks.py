@@ -5,32 +5,49 @@ notice (received today). Still missing when the notice lapses → no meeting slo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from models.clock import office_today
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.formatting import cell
 from screens.i18n import TranslatedBindings
 from screens.messages import OfficeReady
 
 
-def batches(engine) -> list[tuple[int, date | None]]:
+def batches(session) -> list[tuple[int, date | None]]:
     """(number, meeting date) of every batch, newest first."""
     from sqlmodel import select
 
     from models import Batch
-    from office_tui.core.db import read_session
 
-    with read_session(engine) as session:
-        return list(session.exec(select(Batch.number, Batch.meeting_on).order_by(Batch.number.desc())).all())
+    return [tuple(row) for row in session.exec(select(Batch.number, Batch.meeting_on)
+                                               .order_by(Batch.number.desc())).all()]
+
+
+@dataclass
+class BatchesLoaded(Message):
+    choices: list  # (number, meeting date)
+
+
+@dataclass
+class GapsLoaded(Message):
+    batch: int
+    gaps: list  # DeckGap
+
+
+@dataclass
+class NoticesRaised(Message):
+    text: str
 
 
 def default_batch(choices: list[tuple[int, date | None]]) -> int | None:
@@ -71,14 +88,12 @@ class DecksScreen(TranslatedBindings, Screen):
         self.query_one("#gaps", DataTable).focus()
         self._load_batches()
 
-    @work(thread=True, exclusive=True, group="decks-batches", exit_on_error=False)
     def _load_batches(self) -> None:
-        try:
-            choices = batches(self.app.office.engine)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._batches_loaded, choices)
+        jobs.read(self, batches, BatchesLoaded, group="decks-batches")
+
+    @on(BatchesLoaded)
+    def _batches_arrived(self, message: BatchesLoaded) -> None:
+        self._batches_loaded(message.choices)
 
     def _batches_loaded(self, choices: list[tuple[int, date | None]]) -> None:
         style = self.app.settings.date_style
@@ -109,16 +124,16 @@ class DecksScreen(TranslatedBindings, Screen):
         if self.batch is not None:
             self._load_gaps(self.batch)
 
-    @work(thread=True, exclusive=True, group="decks-load", exit_on_error=False)
     def _load_gaps(self, batch: int) -> None:
         from office_tui.notices.correction import deck_gaps
 
-        try:
-            gaps = deck_gaps(self.app.office.engine, batch)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._show, batch, gaps)
+        engine = self.app.office.engine
+        jobs.fetch(self, lambda: GapsLoaded(batch, deck_gaps(engine, batch)), lambda loaded: loaded,
+                   group="decks-load")
+
+    @on(GapsLoaded)
+    def _gaps_loaded(self, message: GapsLoaded) -> None:
+        self._show(message.batch, message.gaps)
 
     def _show(self, batch: int, gaps: list) -> None:
         from office_tui.documents.kinds import kind_label
@@ -154,21 +169,19 @@ class DecksScreen(TranslatedBindings, Screen):
             return
         engine, actor, style = self.app.office.engine, self.app.actor, self.app.settings.date_style
 
-        def run() -> None:
-            try:
-                raised = raise_deck_notices(engine, actor, batch, office_today())
-            except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-                self.app.call_from_thread(self.notify, describe(error), severity="warning", timeout=8)
-                return
-            if raised:
-                due = "、".join(sorted({cell("date", n.due_on, style) for n in raised}))
-                message = t("decks.raised", n=len(raised), due=due)
-            else:
-                message = t("decks.none_to_raise", n=batch)
-            self.app.call_from_thread(self.notify, message, timeout=8)
-            self.app.call_from_thread(self.reload)
+        def raise_them() -> str:
+            raised = raise_deck_notices(engine, actor, batch, office_today())
+            if not raised:
+                return t("decks.none_to_raise", n=batch)
+            due = "、".join(sorted({cell("date", n.due_on, style) for n in raised}))
+            return t("decks.raised", n=len(raised), due=due)
 
-        self.run_worker(run, thread=True, exclusive=True, group="decks-act", exit_on_error=False)
+        jobs.call(self, raise_them, NoticesRaised, group="decks-act")
+
+    @on(NoticesRaised)
+    def _raised(self, message: NoticesRaised) -> None:
+        self.notify(message.text, timeout=8)
+        self.reload()
 
     def action_choose_batch(self) -> None:
         select = self.query_one("#batch", Select)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from textual import work
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from office_tui.views.details import Detail, application_detail, store_detail
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.formatting import display
 from screens.i18n import TranslatedBindings
+from screens.status_flow import StatusAsked, StatusMoved
+
+
+@dataclass
+class DetailLoaded(Message):
+    detail: Detail | None
 
 
 class DetailScreen(TranslatedBindings, Screen):
@@ -23,7 +32,9 @@ class DetailScreen(TranslatedBindings, Screen):
         super().__init__()
         self.row_id = row_id
 
-    def load(self, engine, row_id: int) -> Detail | None:
+    @staticmethod
+    def read_detail(engine, row_id: int) -> Detail | None:
+        """The detail to show (a views.details function: it opens its own read session)."""
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
@@ -32,14 +43,15 @@ class DetailScreen(TranslatedBindings, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._load()
+        self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _load(self) -> None:
-        detail = self.load(self.app.office.engine, self.row_id)
-        self.app.call_from_thread(self._show, detail)
+    def reload(self) -> None:
+        engine, row_id, read_detail = self.app.office.engine, self.row_id, self.read_detail
+        jobs.fetch(self, lambda: read_detail(engine, row_id), DetailLoaded, group="detail-load")
 
-    def _show(self, detail: Detail | None) -> None:
+    @on(DetailLoaded)
+    def _show(self, message: DetailLoaded) -> None:
+        detail = message.detail
         body = self.query_one("#detail", VerticalScroll)
         body.remove_children()
         if detail is None:
@@ -64,54 +76,93 @@ def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 
 
+@dataclass
+class ConditionAsked(Message):
+    """The provider whose qualification condition is to be recorded."""
+
+    provider_id: int
+    provider_name: str
+
+
+@dataclass
+class ConditionRecorded(Message):
+    text: str
+
+
+def _provider(session, application_id: int) -> ConditionAsked | None:
+    from models import Application, Provider
+
+    application = session.get(Application, application_id)
+    if application is None:
+        return None
+    provider = session.get(Provider, application.provider_id)
+    return ConditionAsked(provider.id, provider.name)
+
+
 class ApplicationDetailScreen(DetailScreen):
     BINDINGS = [
         Binding("m", "change_status", "key.status", id="application.status"),
         Binding("c", "record_condition", "key.condition", id="application.condition"),
     ]
 
-    def load(self, engine, row_id: int) -> Detail | None:
-        return application_detail(engine, row_id)
+    read_detail = staticmethod(application_detail)
 
+    # -- status ------------------------------------------------------------------------------
     def action_change_status(self) -> None:
-        from screens.status_flow import ask_status_change
+        from screens.status_flow import look_up
 
-        ask_status_change(self, self.row_id, None, 0, self._load)
+        look_up(self, self.row_id)
 
+    @on(StatusAsked)
+    def _status_asked(self, message: StatusAsked) -> None:
+        self._change_status(message)
+
+    @work(group="status-flow")
+    async def _change_status(self, asked: StatusAsked) -> None:
+        from screens.status_flow import change_status
+
+        await change_status(self, asked)
+
+    @on(StatusMoved)
+    def _status_moved(self, message: StatusMoved) -> None:
+        from screens.status_flow import tell
+
+        tell(self, message)
+        self.reload()
+
+    # -- a qualification condition -------------------------------------------------------------
     def action_record_condition(self) -> None:
-        from models import Application, Provider
-        from office_tui.core.db import read_session
-        from screens.forms import ConditionRecord, ConditionScreen
+        row_id = self.row_id
+        jobs.read(self, lambda session: _provider(session, row_id), lambda asked: asked, group="condition-look-up")
 
-        with read_session(self.app.office.engine) as session:
-            application = session.get(Application, self.row_id)
-            provider = session.get(Provider, application.provider_id)
+    @on(ConditionAsked)
+    def _condition_asked(self, message: ConditionAsked) -> None:
+        self._record_condition(message)
 
-        def chosen(record: ConditionRecord | None) -> None:
-            if record is not None:
-                self.run_worker(lambda: self._record(provider.id, record), thread=True, exit_on_error=False)
-
-        self.app.push_screen(ConditionScreen(provider.name), chosen)
-
-    def _record(self, provider_id: int, record) -> None:
+    @work(group="condition-flow")
+    async def _record_condition(self, provider: ConditionAsked) -> None:
         from models import Provider
-        from office_tui.core.db import write_session
         from office_tui.intake.eligibility import record_condition
+        from screens.forms import ConditionScreen
 
-        actor = self.app.actor
-        try:
-            with write_session(self.app.office.engine, actor, reason=record.evidence) as session:
-                provider = session.get(Provider, provider_id)
-                record_condition(session, provider, record.condition, record.outcome, record.evidence,
-                                 actor.user_id)
-        except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
+        record = await self.app.push_screen_wait(ConditionScreen(provider.provider_name))
+        if record is None:
             return
-        self.app.call_from_thread(self.notify, t("checklist.recorded", ubn=provider.ubn, condition=record.condition,
-                                                  outcome=t(f"outcome.{record.outcome}")))
-        self.app.call_from_thread(self._load)
+        actor = self.app.actor
+
+        def change(session) -> str:
+            found = session.get(Provider, provider.provider_id)
+            record_condition(session, found, record.condition, record.outcome, record.evidence, actor.user_id)
+            return t("checklist.recorded", ubn=found.ubn, condition=record.condition,
+                     outcome=t(f"outcome.{record.outcome}"))
+
+        jobs.write(self, change, ConditionRecorded, reason=record.evidence, group="condition", severity="error")
+
+    @on(ConditionRecorded)
+    def _condition_recorded(self, message: ConditionRecorded) -> None:
+        self.notify(message.text)
+        self.reload()
 
 
 class StoreDetailScreen(DetailScreen):
-    def load(self, engine, row_id: int) -> Detail | None:
-        return store_detail(engine, row_id)
+    read_detail = staticmethod(store_detail)

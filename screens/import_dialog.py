@@ -6,15 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.i18n import TranslatedBindings
 
 
@@ -28,6 +29,23 @@ class ImportOutcome:
 
 # (engine, actor, path, progress(done, total)) -> ImportOutcome
 Runner = Callable[..., ImportOutcome]
+
+
+@dataclass
+class Imported(Message):
+    outcome: ImportOutcome
+
+
+@dataclass
+class Progress(Message):
+    """Posted by the import's worker as it goes."""
+
+    done: int
+    total: int
+
+
+class ImportFailed(jobs.Failed):
+    """Shown in the dialog's report: nothing was written."""
 
 
 def report_outcome(report) -> ImportOutcome:
@@ -110,23 +128,31 @@ class ImportScreen(TranslatedBindings, ModalScreen[bool]):
         self.query_one("#summary", Static).update(t("dialog.running"))
         self._run(path)
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _run(self, path: Path) -> None:
-        app = self.app
+        engine, actor, runner = self.app.office.engine, self.app.actor, self.runner
+        shown = [-1]  # the last percentage told: one message a percent, not one a row
 
         def progress(done: int, total: int, *_detail) -> None:
-            app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=total, progress=done)
+            percent = 100 * done // total if total else 100
+            if percent != shown[0]:
+                shown[0] = percent
+                self.post_message(Progress(done, total))
 
-        try:
-            outcome = self.runner(app.office.engine, app.actor, path, progress)
-        except Exception as error:  # noqa: BLE001 - the report shows it; nothing was written
-            app.call_from_thread(self._failed, describe(error))
-            return
-        app.call_from_thread(self._show, outcome)
+        jobs.call(self, lambda: runner(engine, actor, path, progress), Imported, group="import", failed=ImportFailed)
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#summary", Static).update(t("dialog.failed", reason=message))
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    @on(ImportFailed)
+    def _failed(self, message: ImportFailed) -> None:
+        message.stop()
+        self.query_one("#summary", Static).update(t("dialog.failed", reason=message.text))
         self.query_one("#path", Input).disabled = False
+
+    @on(Imported)
+    def _imported(self, message: Imported) -> None:
+        self._show(message.outcome)
 
     def _show(self, outcome: ImportOutcome) -> None:
         self.changed = outcome.changed

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from office_tui.core.i18n import t
 from office_tui.core.listing import ListSource, applications_source, stores_source
 from office_tui.core.programme import APPLICATION_STATUSES, CATEGORIES
+from screens import jobs
 from screens.big_list import ListHeader, PagedTable
 from screens.formatting import cell
 from screens.i18n import TranslatedBindings
+from screens.status_flow import StatusAsked, StatusMoved
 
 
 class ListScreen(TranslatedBindings, Screen):
@@ -99,6 +104,19 @@ class StoresScreen(ListScreen):
         self.app.push_screen(StoreDetailScreen(row_id))
 
 
+@dataclass
+class BatchesLoaded(Message):
+    numbers: list
+
+
+def _batch_numbers(session) -> list[int]:
+    from sqlmodel import select
+
+    from models import Batch
+
+    return list(session.exec(select(Batch.number).order_by(Batch.number)).all())
+
+
 class ApplicationsScreen(ListScreen):
     title_key = "menu.applications"
     BINDINGS = [
@@ -106,41 +124,54 @@ class ApplicationsScreen(ListScreen):
         Binding("m", "change_status", "key.status", id="applications.status"),
     ]
 
-    def action_import(self) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.narrowed: tuple = (None, None, None)  # batch, status, category
+
+    def on_mount(self) -> None:  # ListScreen.on_mount runs too (Textual calls both)
+        jobs.read(self, _batch_numbers, BatchesLoaded, group="applications-batches")
+
+    @on(BatchesLoaded)
+    def _batches(self, message: BatchesLoaded) -> None:
+        self.query_one("#batch", Select).set_options([(t("list.batch_n", n=n), n) for n in message.numbers])
+
+    @work(group="applications-import")
+    async def action_import(self) -> None:
         from screens.import_dialog import ImportScreen, applications_runner
 
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.table.reload()
-
-        self.app.push_screen(ImportScreen(t("dialog.applications_title"), applications_runner), closed)
+        if await self.app.push_screen_wait(ImportScreen(t("dialog.applications_title"), applications_runner)):
+            self.table.reload()
 
     def action_change_status(self) -> None:
-        from screens.status_flow import ask_status_change
+        from screens.status_flow import look_up
 
-        table = self.table
-        row = table.source.row(table.cursor) if table.row_count else None
-        if row is None:
-            return
-        source = table.source
+        row = self.table.current_row()
+        if row is not None:
+            look_up(self, row[0])
 
-        def numbers() -> list[str]:
-            return [source.row(i)[1] for i in range(source.count())]
+    @on(StatusAsked)
+    def _status_asked(self, message: StatusAsked) -> None:
+        self._change_status(message)
 
-        ask_status_change(self, row[0], numbers, table.row_count, table.reload)
+    @work(group="status-flow")
+    async def _change_status(self, asked: StatusAsked) -> None:
+        from screens.status_flow import change_status
+
+        await change_status(self, asked, self.table.source, self.table.row_count)
+
+    @on(StatusMoved)
+    def _status_moved(self, message: StatusMoved) -> None:
+        from screens.status_flow import tell
+
+        tell(self, message)
+        self.table.reload()
 
     def make_source(self, batch=None, status=None, category=None) -> ListSource:
         return applications_source(self.app.office.engine, batch, status, category)
 
     def compose_filters(self) -> ComposeResult:
-        from sqlmodel import select
-
-        from models import Batch
-        from office_tui.core.db import read_session
-
-        with read_session(self.app.office.engine) as session:
-            numbers = session.exec(select(Batch.number).order_by(Batch.number)).all()
-        yield Select([(t("list.batch_n", n=n), n) for n in numbers], prompt=t("list.all_batches"), id="batch")
+        # The batches arrive from a worker (on_mount); until then the prompt alone.
+        yield Select([], prompt=t("list.all_batches"), id="batch")
         yield Select([(t(f"status.{s}"), s) for s in APPLICATION_STATUSES], prompt=t("list.all_statuses"), id="status")
         yield Select([(t(f"category.{c}"), c) for c in CATEGORIES], prompt=t("list.all_categories"), id="category")
 
@@ -150,9 +181,13 @@ class ApplicationsScreen(ListScreen):
             chosen = self.query_one(f"#{widget_id}", Select).value
             return None if chosen is Select.NULL else chosen
 
+        narrowed = (value("batch"), value("status"), value("category"))
+        if narrowed == self.narrowed:
+            return  # the batches' options arriving change nothing chosen
+        self.narrowed = narrowed
         current = self.table.source
-        narrowed = self.make_source(value("batch"), value("status"), value("category"))
-        self.table.show(narrowed.refined(current.filter_text, current.sort_key, current.descending))
+        self.table.show(self.make_source(*narrowed).refined(current.filter_text, current.sort_key,
+                                                             current.descending))
 
     def open_row(self, row_id: int) -> None:
         from screens.detail import ApplicationDetailScreen

@@ -2,36 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Engine
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from office_tui.core.auth import Actor, add_user, login, user_count
-from office_tui.core.errors import describe
+from office_tui.core.actor import Actor
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.i18n import TranslatedBindings
 
 
-def _demo_hint(engine: Engine) -> bool:
-    from models import AppMeta
-    from office_tui.core.db import read_session
+def login_facts(session) -> tuple[bool, bool]:
+    """(nobody has an account yet, the demo office is loaded): what the form asks and hints."""
+    from sqlmodel import func, select
 
-    with read_session(engine) as session:
-        return session.get(AppMeta, "demo") is not None
+    from models import AppMeta, User
+
+    users = session.exec(select(func.count()).select_from(User)).one()
+    return users == 0, session.get(AppMeta, "demo") is not None
+
+
+def _sign_in(engine: Engine, first_admin: bool, username: str, password: str) -> Actor:
+    from office_tui.core.auth import add_user, login
+
+    if first_admin:
+        add_user(engine, None, username, "admin", password)
+    return login(engine, username, password)
+
+
+@dataclass
+class LoggedIn(Message):
+    actor: Actor
+
+
+class LoginRefused(jobs.Failed):
+    """Told on the form, never as a traceback."""
 
 
 class LoginScreen(TranslatedBindings, Screen[Actor | None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [Binding("escape", "cancel", "key.quit", id="login.cancel")]
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, first_admin: bool, demo: bool = False) -> None:
         super().__init__()
-        self.engine = engine
-        self.first_admin = user_count(engine) == 0
+        self.engine, self.first_admin, self.demo = engine, first_admin, demo
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,7 +63,7 @@ class LoginScreen(TranslatedBindings, Screen[Actor | None]):
             yield Input(placeholder=t("login.password"), password=True, id="password")
             if self.first_admin:
                 yield Input(placeholder=t("login.password_again"), password=True, id="password2")
-            elif _demo_hint(self.engine):
+            elif self.demo:
                 yield Static(t("login.demo_hint"), classes="dim")
             yield Static("", id="login-error", classes="error")
         yield Footer()
@@ -65,18 +86,18 @@ class LoginScreen(TranslatedBindings, Screen[Actor | None]):
         if self.first_admin and password != self.query_one("#password2", Input).value:
             self._error(t("login.passwords_differ"))
             return
-        self._check(username, password)
+        engine, first_admin = self.engine, self.first_admin
+        jobs.call(self, lambda: _sign_in(engine, first_admin, username, password), LoggedIn, group="login",
+                  failed=LoginRefused)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _check(self, username: str, password: str) -> None:
-        try:
-            if self.first_admin:
-                add_user(self.engine, None, username, "admin", password)
-            actor = login(self.engine, username, password)
-        except Exception as error:  # noqa: BLE001 - shown on the form, never a traceback
-            self.app.call_from_thread(self._error, describe(error))
-            return
-        self.app.call_from_thread(self.dismiss, actor)
+    @on(LoggedIn)
+    def _logged_in(self, message: LoggedIn) -> None:
+        self.dismiss(message.actor)
+
+    @on(LoginRefused)
+    def _refused(self, message: LoginRefused) -> None:
+        message.stop()
+        self._error(message.text)
 
     def _error(self, message: str) -> None:
         self.query_one("#login-error", Static).update(message)

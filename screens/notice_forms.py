@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
 from office_tui.core.dates import DateParseError, parse_date
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.forms import FormScreen, TextField, TextFieldsScreen
 
 
@@ -62,20 +65,31 @@ class PathScreen(TextFieldsScreen):
                          lambda values: values["path"])
 
 
-def application_items(engine, application_no: str) -> tuple[str, str, list[str]]:
-    """(company, status, what its records say is to correct) for a notice raised by hand."""
+@dataclass
+class ItemsFound(Message):
+    """What an application's records say is to correct, for a notice raised by hand."""
+
+    application_no: str
+    company: str
+    status: str
+    items: list
+
+
+class NotFound(jobs.Failed):
+    """Said under the number typed."""
+
+
+def application_items(session, application_no: str) -> ItemsFound:
     from sqlmodel import select
 
     from models import Application, Provider
-    from office_tui.core.db import read_session
     from office_tui.notices.correction import NoticeError, items_to_correct
 
-    with read_session(engine) as session:
-        application = session.exec(select(Application).where(Application.application_no == application_no)).first()
-        if application is None:
-            raise NoticeError("move.no_such_application", application_no=application_no)
-        company = session.get(Provider, application.provider_id).name
-        return company, application.status, items_to_correct(session, application)
+    application = session.exec(select(Application).where(Application.application_no == application_no)).first()
+    if application is None:
+        raise NoticeError("move.no_such_application", application_no=application_no)
+    company = session.get(Provider, application.provider_id).name
+    return ItemsFound(application_no, company, application.status, items_to_correct(session, application))
 
 
 class RaiseNoticeScreen(FormScreen):
@@ -86,6 +100,7 @@ class RaiseNoticeScreen(FormScreen):
         super().__init__()
         self.today = today
         self.prefilled = ""
+        self.looking_up = ""  # the number last looked up
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -110,34 +125,31 @@ class RaiseNoticeScreen(FormScreen):
 
     def _look_up(self) -> None:
         number = self.query_one("#application-no", Input).value.strip()
-        if not number:
-            return
-        engine = self.app.office.engine
+        if number:
+            self.looking_up = number
+            jobs.read(self, lambda session: application_items(session, number), lambda found: found,
+                      group="raise-look-up", failed=NotFound)
 
-        def look() -> None:
-            try:
-                found = application_items(engine, number)
-            except Exception as error:  # noqa: BLE001 - shown in the form
-                self.app.call_from_thread(self._found, number, None, describe(error))
-                return
-            self.app.call_from_thread(self._found, number, found, "")
+    def _typed_on(self, number: str) -> bool:
+        return number != self.query_one("#application-no", Input).value.strip()
 
-        self.run_worker(look, thread=True, exclusive=True, group="raise-look-up", exit_on_error=False)
+    @on(NotFound)
+    def _not_found(self, message: NotFound) -> None:
+        message.stop()
+        if not self._typed_on(self.looking_up):
+            self.query_one("#application", Static).update(message.text)
 
-    def _found(self, number: str, found: tuple | None, problem: str) -> None:
-        if number != self.query_one("#application-no", Input).value.strip():
+    @on(ItemsFound)
+    def _found(self, found: ItemsFound) -> None:
+        if self._typed_on(found.application_no):
             return  # typed on meanwhile
-        line = self.query_one("#application", Static)
-        if found is None:
-            line.update(problem)
-            return
-        company, status, items = found
         area = self.query_one("#items", TextArea)
         if area.text.strip() in ("", self.prefilled.strip()):
-            self.prefilled = "\n".join(items)
+            self.prefilled = "\n".join(found.items)
             area.text = self.prefilled
-        key = "notices.prefilled" if items else "notices.nothing_on_record"
-        line.update(t(key, company=company, status=t(f"status.{status}"), n=len(items)))
+        key = "notices.prefilled" if found.items else "notices.nothing_on_record"
+        self.query_one("#application", Static).update(t(key, company=found.company, status=t(f"status.{found.status}"),
+                                                        n=len(found.items)))
         self.error("")
 
     def action_submit(self) -> None:

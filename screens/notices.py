@@ -8,17 +8,18 @@ Every change runs in a worker, is told in a toast, and the list reloads.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.clock import office_today
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
 from screens.formatting import cell
 from screens.notice_forms import DateScreen, ExtendScreen, PathScreen, RaiseNoticeScreen
@@ -29,6 +30,26 @@ from screens.messages import OfficeReady
 URGENCIES = ("overdue", "today", "soon", "later", "closed")
 # Rich styles: DataTable cells are Rich renderables, not CSS-styled widgets.
 URGENCY_STYLE = {"overdue": "bold red", "today": "bold dark_orange", "soon": "yellow", "later": "", "closed": "dim"}
+
+
+@dataclass
+class NoticesLoaded(Message):
+    rows: list  # NoticeRow, most urgent first
+
+
+@dataclass
+class NoticeChanged(Message):
+    """A change made (or a file written): what to tell; the list reloads."""
+
+    text: str
+
+
+def _sorted_notices(engine, show_all: bool) -> list:
+    from office_tui.notices.correction import list_notices
+
+    rows = list_notices(engine, status=None if show_all else "open")
+    rows.sort(key=lambda r: (URGENCIES.index(r.urgency), r.due_on, r.application_no))
+    return rows
 
 
 def _first_item(items: str, width: int = 24) -> str:
@@ -83,17 +104,13 @@ class NoticesScreen(TranslatedBindings, Screen):
         return self.query_one("#notices", DataTable)
 
     # -- loading -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="notices-load", exit_on_error=False)
     def reload(self) -> None:
-        from office_tui.notices.correction import list_notices
+        engine, show_all = self.app.office.engine, self.show_all
+        jobs.fetch(self, lambda: _sorted_notices(engine, show_all), NoticesLoaded, group="notices-load")
 
-        try:
-            rows = list_notices(self.app.office.engine, status=None if self.show_all else "open")
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        rows.sort(key=lambda r: (URGENCIES.index(r.urgency), r.due_on, r.application_no))
-        self.app.call_from_thread(self._show, rows)
+    @on(NoticesLoaded)
+    def _loaded(self, message: NoticesLoaded) -> None:
+        self._show(message.rows)
 
     def _show(self, rows: list) -> None:
         table = self.table
@@ -139,7 +156,12 @@ class NoticesScreen(TranslatedBindings, Screen):
     # -- actions ---------------------------------------------------------------------------
     def _run(self, job: Callable[[], str]) -> None:
         """Run ``job`` (a service call returning the message to tell) off the UI thread."""
-        jobs.act(self, job, "notices-act", self.reload)
+        jobs.call(self, job, NoticeChanged, group="notices-act")
+
+    @on(NoticeChanged)
+    def _changed(self, message: NoticeChanged) -> None:
+        self.notify(message.text, timeout=8)
+        self.reload()
 
     def _open_notice(self):
         """The highlighted notice if it is still open; else say why not and give None."""
@@ -155,86 +177,85 @@ class NoticesScreen(TranslatedBindings, Screen):
     def _date(self, value: date) -> str:
         return cell("date", value, self.app.settings.date_style)
 
-    def action_corrected(self) -> None:
+    @work(group="notices-flow")
+    async def action_corrected(self) -> None:
         from office_tui.notices.correction import mark_corrected
 
         row = self._open_notice()
         if row is None:
             return
-
-        def given(day: date | None) -> None:
-            if day is None:
-                return
-
-            def job() -> str:
-                notice = mark_corrected(self.app.office.engine, self.app.actor, row.id, day)
-                message = t("notices.corrected_done", application_no=row.application_no, day=self._date(day))
-                return message + (f"（{notice.closed_reason}）" if notice.closed_reason else "")
-
-            self._run(job)
-
         title = t("notices.corrected_title", application_no=row.application_no)
-        self.app.push_screen(DateScreen(title, self._date(office_today())), given)
+        day = await self.app.push_screen_wait(DateScreen(title, self._date(office_today())))
+        if day is None:
+            return
+        engine, actor, done = self.app.office.engine, self.app.actor, t(
+            "notices.corrected_done", application_no=row.application_no, day=self._date(day))
 
-    def action_extend(self) -> None:
+        def job() -> str:
+            notice = mark_corrected(engine, actor, row.id, day)
+            return done + (f"（{notice.closed_reason}）" if notice.closed_reason else "")
+
+        self._run(job)
+
+    @work(group="notices-flow")
+    async def action_extend(self) -> None:
         from office_tui.notices.correction import extend
 
         row = self._open_notice()
         if row is None:
             return
+        answer = await self.app.push_screen_wait(ExtendScreen(t(
+            "notices.extend_title", application_no=row.application_no, due=self._date(row.due_on))))
+        if answer is None:
+            return
+        days, reason = answer
+        engine, actor, style = self.app.office.engine, self.app.actor, self.app.settings.date_style
 
-        def given(answer: tuple[int, str] | None) -> None:
-            if answer is None:
-                return
-            days, reason = answer
+        def job() -> str:
+            notice = extend(engine, actor, row.id, days, reason)
+            return t("notices.extended", application_no=row.application_no, days=days,
+                     due=cell("date", notice.due_on, style))
 
-            def job() -> str:
-                notice = extend(self.app.office.engine, self.app.actor, row.id, days, reason)
-                return t("notices.extended", application_no=row.application_no, days=days,
-                         due=self._date(notice.due_on))
+        self._run(job)
 
-            self._run(job)
-
-        self.app.push_screen(ExtendScreen(t("notices.extend_title", application_no=row.application_no,
-                                            due=self._date(row.due_on))), given)
-
-    def action_withdraw(self) -> None:
+    @work(group="notices-flow")
+    async def action_withdraw(self) -> None:
         from office_tui.notices.correction import withdraw
         from screens.forms import ReasonScreen
 
         row = self._open_notice()
         if row is None:
             return
+        reason = await self.app.push_screen_wait(ReasonScreen(t("notices.withdraw_title",
+                                                                 application_no=row.application_no)))
+        if not reason:
+            return
+        engine, actor = self.app.office.engine, self.app.actor
 
-        def given(reason: str | None) -> None:
-            if not reason:
-                return
+        def job() -> str:
+            withdraw(engine, actor, row.id, reason)
+            return t("notices.withdrawn_done", application_no=row.application_no)
 
-            def job() -> str:
-                withdraw(self.app.office.engine, self.app.actor, row.id, reason)
-                return t("notices.withdrawn_done", application_no=row.application_no)
+        self._run(job)
 
-            self._run(job)
-
-        self.app.push_screen(ReasonScreen(t("notices.withdraw_title", application_no=row.application_no)), given)
-
-    def action_raise_notice(self) -> None:
+    @work(group="notices-flow")
+    async def action_raise_notice(self) -> None:
         from office_tui.notices.correction import raise_notice
 
-        def given(answer: tuple[str, date, list[str]] | None) -> None:
-            if answer is None:
-                return
-            number, notified_on, items = answer
+        answer = await self.app.push_screen_wait(RaiseNoticeScreen(self._date(office_today())))
+        if answer is None:
+            return
+        number, notified_on, items = answer
+        engine, actor, style = self.app.office.engine, self.app.actor, self.app.settings.date_style
 
-            def job() -> str:
-                notice = raise_notice(self.app.office.engine, self.app.actor, number, notified_on, items)
-                return t("notice.raised", application_no=number, due=self._date(notice.due_on))
+        def job() -> str:
+            notice = raise_notice(engine, actor, number, notified_on, items)
+            return t("notice.raised", application_no=number, due=cell("date", notice.due_on, style))
 
-            self._run(job)
+        self._run(job)
 
-        self.app.push_screen(RaiseNoticeScreen(self._date(office_today())), given)
-
-    def action_export(self) -> None:
+    @work(group="notices-flow")
+    async def action_export(self) -> None:
         from exports.notices import default_file_name
         from office_tui.core.config import data_dir
 
@@ -242,21 +263,18 @@ class NoticesScreen(TranslatedBindings, Screen):
         if not rows:
             self.notify(t("notices.nothing_to_export"), severity="warning")
             return
-
-        def given(path: str | None) -> None:
-            if not path:
-                return
-
-            def job() -> str:
-                from exports.notices import write_notices
-
-                written = write_notices(rows, path, style)
-                return t("notices.exported", n=len(rows), path=str(written))
-
-            self._run(job)
-
         default = str(data_dir() / default_file_name(office_today(), style))
-        self.app.push_screen(PathScreen(t("notices.export_title_dialog", n=len(rows)), default), given)
+        path = await self.app.push_screen_wait(PathScreen(t("notices.export_title_dialog", n=len(rows)), default))
+        if not path:
+            return
+
+        def job() -> str:
+            from exports.notices import write_notices
+
+            written = write_notices(rows, path, style)
+            return t("notices.exported", n=len(rows), path=str(written))
+
+        self._run(job)
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

@@ -5,6 +5,8 @@ A member (role reviewer) goes straight to their own score sheets; staff choose h
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
@@ -45,30 +47,47 @@ class ReviewScreen(TranslatedBindings, Screen):
         open_part(self.app, name)
 
 
+def _sheets() -> Screen:
+    from screens.sheets import SheetsScreen
+
+    return SheetsScreen()
+
+
+def _roster() -> Screen:
+    from screens.roster import RosterScreen
+
+    return RosterScreen()
+
+
+def _assignments() -> Screen:
+    from screens.assignments import AssignmentsScreen
+
+    return AssignmentsScreen()
+
+
+def _tally() -> Screen:
+    from screens.tally import TallyScreen
+
+    return TallyScreen()
+
+
+# part → the screen it opens (imported when opened)
+SCREENS: dict[str, Callable[[], Screen]] = {
+    "sheets": _sheets,
+    "roster": _roster,
+    "assignments": _assignments,
+    "tally": _tally,
+}
+
+
 def open_part(app, name: str) -> None:
-    if name == "sheets":
-        from screens.sheets import SheetsScreen
-
-        app.push_screen(SheetsScreen())
-    elif name == "roster":
-        from screens.roster import RosterScreen
-
-        app.push_screen(RosterScreen())
-    elif name == "assignments":
-        from screens.assignments import AssignmentsScreen
-
-        app.push_screen(AssignmentsScreen())
-    elif name == "tally":
-        from screens.tally import TallyScreen
-
-        app.push_screen(TallyScreen())
-    else:
+    if name not in SCREENS:
         raise ValueError(name)
+    app.push_screen(SCREENS[name]())
 
 
-def open_review(app) -> None:
+def review_screen(app) -> Screen:
     """The review workflow: a member's own sheets, or the staff's menu."""
     if app.actor is not None and app.actor.role == "reviewer":
-        open_part(app, "sheets")
-    else:
-        app.push_screen(ReviewScreen())
+        return _sheets()
+    return ReviewScreen()

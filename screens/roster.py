@@ -7,16 +7,36 @@ conflicts with their reasons, declared and found from the affiliation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from office_tui.core.i18n import t
 from screens import jobs
 from screens.i18n import TranslatedBindings
+
+
+@dataclass
+class RosterLoaded(Message):
+    rows: list  # RosterRow
+
+
+@dataclass
+class ConflictsLoaded(Message):
+    reviewer_no: str
+    lines: list  # ConflictLine
+    clashes: list  # (application, member, reason) assigned despite a conflict
+
+
+@dataclass
+class RosterChanged(Message):
+    text: str
 
 
 class RosterScreen(TranslatedBindings, Screen):
@@ -62,9 +82,11 @@ class RosterScreen(TranslatedBindings, Screen):
     def reload(self) -> None:
         from office_tui.committee.roster import roster
 
-        jobs.load(self, roster, self._show, "roster-load")
+        jobs.read(self, roster, RosterLoaded, group="roster-load")
 
-    def _show(self, rows: list) -> None:
+    @on(RosterLoaded)
+    def _show(self, message: RosterLoaded) -> None:
+        rows = message.rows
         keep = self.current.reviewer_no if self.current else None
         self.rows = rows
         table = self.table
@@ -92,11 +114,13 @@ class RosterScreen(TranslatedBindings, Screen):
     def _conflicts(self, reviewer_no: str) -> None:
         from office_tui.committee.roster import conflicted_assignments, conflicts_of
 
-        jobs.load(self, lambda s: (reviewer_no, conflicts_of(s, reviewer_no), conflicted_assignments(s, reviewer_no)),
-                  self._show_conflicts, "roster-conflicts")
+        jobs.read(self, lambda s: ConflictsLoaded(reviewer_no, conflicts_of(s, reviewer_no),
+                                                  conflicted_assignments(s, reviewer_no)),
+                  lambda loaded: loaded, group="roster-conflicts")
 
-    def _show_conflicts(self, found: tuple) -> None:
-        reviewer_no, lines, clashes = found
+    @on(ConflictsLoaded)
+    def _show_conflicts(self, message: ConflictsLoaded) -> None:
+        reviewer_no, lines, clashes = message.reviewer_no, message.lines, message.clashes
         self.lines = lines
         text = Text(t("members.conflicts_head", reviewer=reviewer_no, n=len(lines)) + "\n", style="bold")
         for line in lines:
@@ -108,18 +132,23 @@ class RosterScreen(TranslatedBindings, Screen):
 
     # -- actions ---------------------------------------------------------------------------
     def _run(self, change, message: str) -> None:
-        jobs.write(self, change, message, "roster-act", self.reload)
+        """``change(session)`` in one audited transaction whose reason is ``message``; told, then reloaded."""
+        jobs.write(self, change, lambda _: RosterChanged(message), reason=message, group="roster-act")
 
-    def action_import_roster(self) -> None:
+    @on(RosterChanged)
+    def _changed(self, message: RosterChanged) -> None:
+        self.notify(message.text, timeout=8)
+        self.reload()
+
+    @work(group="roster-flow")
+    async def action_import_roster(self) -> None:
         from screens.import_dialog import ImportScreen, reviewers_runner
 
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.reload()
+        if await self.app.push_screen_wait(ImportScreen(t("members.import_title"), reviewers_runner)):
+            self.reload()
 
-        self.app.push_screen(ImportScreen(t("members.import_title"), reviewers_runner), closed)
-
-    def action_add_conflict(self) -> None:
+    @work(group="roster-flow")
+    async def action_add_conflict(self) -> None:
         from office_tui.committee.roster import add_conflict
         from office_tui.core.ubn import is_valid_ubn
         from screens.forms import TextField, TextFieldsScreen
@@ -131,17 +160,17 @@ class RosterScreen(TranslatedBindings, Screen):
         def check(text: str) -> str | None:
             return None if is_valid_ubn(text) else t("members.bad_ubn", ubn=text)
 
-        def given(values: dict | None) -> None:
-            if values:
-                self._run(lambda s: add_conflict(s, self.app.actor, row.reviewer_no, values["ubn"], values["note"]),
-                          t("members.conflict_added", reviewer=row.reviewer_no, ubn=values["ubn"]))
-
-        self.app.push_screen(TextFieldsScreen(
+        values = await self.app.push_screen_wait(TextFieldsScreen(
             t("members.add_conflict_title", reviewer=f"{row.reviewer_no} {row.name}"),
             [TextField("ubn", t("members.ubn_hint"), "members.ubn_required", check=check),
-             TextField("note", t("members.note_hint"))], lambda values: values), given)
+             TextField("note", t("members.note_hint"))], lambda values: values))
+        if values:
+            actor = self.app.actor
+            self._run(lambda s: add_conflict(s, actor, row.reviewer_no, values["ubn"], values["note"]),
+                      t("members.conflict_added", reviewer=row.reviewer_no, ubn=values["ubn"]))
 
-    def action_remove_conflict(self) -> None:
+    @work(group="roster-flow")
+    async def action_remove_conflict(self) -> None:
         from office_tui.committee.roster import remove_conflict
         from screens.forms import ChoiceScreen
 
@@ -150,15 +179,13 @@ class RosterScreen(TranslatedBindings, Screen):
         if row is None or not declared:
             self.notify(t("members.no_declared"), severity="warning")
             return
-
-        def chosen(ubn: str | None) -> None:
-            if ubn:
-                self._run(lambda s: remove_conflict(s, self.app.actor, row.reviewer_no, ubn),
-                          t("members.conflict_removed", reviewer=row.reviewer_no, ubn=ubn))
-
         options = [(f"{line.ubn} {line.company}", line.ubn) for line in declared]
-        self.app.push_screen(ChoiceScreen(t("members.remove_conflict_title", reviewer=row.reviewer_no), options),
-                             chosen)
+        ubn = await self.app.push_screen_wait(ChoiceScreen(t("members.remove_conflict_title", reviewer=row.reviewer_no),
+                                                           options))
+        if ubn:
+            actor = self.app.actor
+            self._run(lambda s: remove_conflict(s, actor, row.reviewer_no, ubn),
+                      t("members.conflict_removed", reviewer=row.reviewer_no, ubn=ubn))
 
     def action_toggle_active(self) -> None:
         from office_tui.committee.roster import set_active
@@ -168,7 +195,8 @@ class RosterScreen(TranslatedBindings, Screen):
             return
         key = "members.activated" if not row.active else "members.deactivated"
         message = t(key, reviewer=row.reviewer_no)
-        self._run(lambda s: set_active(s, self.app.actor, row.reviewer_no, not row.active), message)
+        actor = self.app.actor
+        self._run(lambda s: set_active(s, actor, row.reviewer_no, not row.active), message)
 
     def action_refresh(self) -> None:
         self.reload()

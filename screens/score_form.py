@@ -9,15 +9,19 @@ first when there are unsaved changes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from office_tui.core.errors import describe
 from office_tui.core.i18n import current_language, t
+from screens import jobs
 from screens.confirm import ConfirmScreen
 from screens.i18n import TranslatedBindings
 
@@ -40,6 +44,52 @@ def number(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class SheetLoaded(Message):
+    sheet: object  # office_tui.committee.scoresheets.Sheet
+
+
+@dataclass
+class SheetSaved(Message):
+    sheet: object  # the sheet as saved
+    submitted: bool
+
+
+@dataclass
+class SheetReopened(Message):
+    application_no: str
+
+
+class SheetRefused(jobs.Failed):
+    """The sheet cannot be opened (not the member's, gone): told, and the screen closes."""
+
+
+def sheet_widgets(sheet) -> list[Widget]:
+    """A row per criterion (label, field, hint) under each stage's line, the comment, the buttons."""
+    english = current_language() == "en"
+    widgets: list[Widget] = []
+    for stage in sheet.rubric.stages:
+        widgets.append(Static("", id=f"stage-{stage.code}", classes="stage-title"))
+        for criterion in stage.criteria:
+            value = sheet.scores.get(criterion.code)
+            label = Label(f"{criterion.code} {criterion.en if english else criterion.zh}", classes="criterion-label")
+            field = Input(value="" if value is None else number(value), placeholder=f"0–{number(criterion.max)}",
+                          id=f"c-{criterion.code}", classes="score-input", disabled=sheet.locked)
+            widgets.append(Horizontal(label, field, Static("", id=f"hint-{criterion.code}", classes="score-hint"),
+                                      classes="criterion-row"))
+    widgets.append(Label(t("score.comment"), classes="criterion-label"))
+    widgets.append(Input(value=sheet.comment, placeholder=t("score.comment_hint"), id="comment", disabled=sheet.locked))
+    widgets.append(Horizontal(Button(t("score.save"), id="save"),
+                              Button(t("score.submit"), id="submit", variant="primary", disabled=sheet.locked),
+                              classes="buttons"))
+    return widgets
+
+
+def sheet_head(sheet) -> str:
+    return t("score.head", application_no=sheet.application_no, solution=sheet.solution_name, company=sheet.company,
+             reviewer=f"{sheet.reviewer_no} {sheet.reviewer_name}", status=t(f"sheet.status_{sheet.status}"))
 
 
 class ScoreFormScreen(TranslatedBindings, Screen):
@@ -70,48 +120,29 @@ class ScoreFormScreen(TranslatedBindings, Screen):
         self.load()
 
     # -- loading -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="sheet-load", exit_on_error=False)
     def load(self) -> None:
-        from office_tui.core.db import read_session
         from office_tui.committee.scoresheets import load_sheet
 
-        try:
-            with read_session(self.app.office.engine) as s:
-                sheet = load_sheet(s, self.app.actor, self.assignment_id)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self._refused, describe(error))
-            return
-        self.app.call_from_thread(self._show, sheet)
+        actor, assignment_id = self.app.actor, self.assignment_id
+        jobs.read(self, lambda s: load_sheet(s, actor, assignment_id), SheetLoaded, group="sheet-load",
+                  failed=SheetRefused)
 
-    def _refused(self, message: str) -> None:
-        self.notify(message, severity="error", timeout=8)
+    @on(SheetRefused)
+    def _refused(self, message: SheetRefused) -> None:
+        message.stop()
+        self.notify(message.text, severity="error", timeout=8)
         self.app.pop_screen()
+
+    @on(SheetLoaded)
+    async def _loaded(self, message: SheetLoaded) -> None:
+        await self._show(message.sheet)
 
     async def _show(self, sheet) -> None:
         self.sheet, self.dirty = sheet, False
-        english = current_language() == "en"
         body = self.query_one("#sheet-body", VerticalScroll)
         await body.remove_children()
-        widgets = []
-        for stage in sheet.rubric.stages:
-            widgets.append(Static("", id=f"stage-{stage.code}", classes="stage-title"))
-            for criterion in stage.criteria:
-                value = sheet.scores.get(criterion.code)
-                label = Label(f"{criterion.code} {criterion.en if english else criterion.zh}", classes="criterion-label")
-                field = Input(value="" if value is None else number(value), placeholder=f"0–{number(criterion.max)}",
-                              id=f"c-{criterion.code}", classes="score-input", disabled=sheet.locked)
-                widgets.append(Horizontal(label, field, Static("", id=f"hint-{criterion.code}", classes="score-hint"),
-                                          classes="criterion-row"))
-        widgets.append(Label(t("score.comment"), classes="criterion-label"))
-        widgets.append(Input(value=sheet.comment, placeholder=t("score.comment_hint"), id="comment",
-                             disabled=sheet.locked))
-        widgets.append(Horizontal(Button(t("score.save"), id="save"), Button(t("score.submit"), id="submit",
-                                                                              variant="primary", disabled=sheet.locked),
-                                  classes="buttons"))
-        await body.mount_all(widgets)
-        state = t(f"sheet.status_{sheet.status}")
-        head = t("score.head", application_no=sheet.application_no, solution=sheet.solution_name,
-                 company=sheet.company, reviewer=f"{sheet.reviewer_no} {sheet.reviewer_name}", status=state)
+        await body.mount_all(sheet_widgets(sheet))
+        head = sheet_head(sheet)
         if sheet.locked:
             head += "\n" + t("score.locked_note" if sheet.status == "submitted" else "score.closed_note")
         self.query_one("#sheet-head", Static).update(head)
@@ -200,7 +231,8 @@ class ScoreFormScreen(TranslatedBindings, Screen):
         if values is not None:
             self._write(values, submit=False)
 
-    def action_submit(self) -> None:
+    @work(group="sheet-flow")
+    async def action_submit(self) -> None:
         if self.sheet is None or self.sheet.locked:
             return
         values = self._checked()
@@ -212,14 +244,9 @@ class ScoreFormScreen(TranslatedBindings, Screen):
             self.query_one(f"#c-{missing[0]}", Input).focus()
             return
         total = number(self.sheet.rubric.total(values))
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._write(values, submit=True)
-
-        self.app.push_screen(ConfirmScreen(t("score.confirm_title"),
-                                           t("score.confirm_text", application_no=self.sheet.application_no,
-                                             total=total)), answered)
+        if await self.app.push_screen_wait(ConfirmScreen(t("score.confirm_title"), t(
+                "score.confirm_text", application_no=self.sheet.application_no, total=total))):
+            self._write(values, submit=True)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -230,38 +257,29 @@ class ScoreFormScreen(TranslatedBindings, Screen):
         self.action_submit()
 
     def _write(self, values: dict[str, float], submit: bool) -> None:
-        comment = self.query_one("#comment", Input).value.strip()
-        reason = t("score.reason_submit" if submit else "score.reason_draft", application_no=self.sheet.application_no)
-        self._save_job(values, comment, submit, reason)
-
-    @work(thread=True, exclusive=True, group="sheet-save", exit_on_error=False)
-    def _save_job(self, values: dict[str, float], comment: str, submit: bool, reason: str) -> None:
-        from office_tui.core.db import write_session
         from office_tui.committee.scoresheets import save_sheet
 
-        try:
-            with write_session(self.app.office.engine, self.app.actor, reason) as s:
-                sheet = save_sheet(s, self.app.actor, self.assignment_id, values, comment, submit_now=submit)
-        except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-            self.app.call_from_thread(self.notify, describe(error), severity="error", timeout=8)
-            return
-        message = t("score.submitted" if submit else "score.saved", application_no=sheet.application_no,
-                    total=number(sheet.total))
-        self.app.call_from_thread(self._saved, sheet, message, submit)
+        comment = self.query_one("#comment", Input).value.strip()
+        reason = t("score.reason_submit" if submit else "score.reason_draft", application_no=self.sheet.application_no)
+        actor, assignment_id = self.app.actor, self.assignment_id
+        jobs.write(self, lambda s: save_sheet(s, actor, assignment_id, values, comment, submit_now=submit),
+                   lambda sheet: SheetSaved(sheet, submit), reason=reason, group="sheet-save", severity="error")
 
-    async def _saved(self, sheet, message: str, submitted: bool) -> None:
-        self.notify(message, timeout=6)
-        if submitted:
+    @on(SheetSaved)
+    async def _saved(self, message: SheetSaved) -> None:
+        sheet = message.sheet
+        self.notify(t("score.submitted" if message.submitted else "score.saved", application_no=sheet.application_no,
+                      total=number(sheet.total)), timeout=6)
+        if message.submitted:
             await self._show(sheet)
         else:
             self.sheet, self.dirty = sheet, False
-            self.query_one("#sheet-head", Static).update(
-                t("score.head", application_no=sheet.application_no, solution=sheet.solution_name,
-                  company=sheet.company, reviewer=f"{sheet.reviewer_no} {sheet.reviewer_name}",
-                  status=t(f"sheet.status_{sheet.status}")))
+            self.query_one("#sheet-head", Static).update(sheet_head(sheet))
 
     # -- staff: reopen; leaving ------------------------------------------------------------
-    def action_reopen(self) -> None:
+    @work(group="sheet-flow")
+    async def action_reopen(self) -> None:
+        from office_tui.committee.scoresheets import reopen_sheet
         from screens.forms import ReasonScreen
 
         if self.sheet is None:
@@ -272,37 +290,23 @@ class ScoreFormScreen(TranslatedBindings, Screen):
         if self.sheet.status != "submitted":
             self.notify(t("sheet.not_submitted"), severity="warning")
             return
-
-        def given(reason: str | None) -> None:
-            if reason:
-                self._reopen_job(reason)
-
-        self.app.push_screen(ReasonScreen(t("score.reopen_title", application_no=self.sheet.application_no,
-                                            reviewer=self.sheet.reviewer_no)), given)
-
-    @work(thread=True, exclusive=True, group="sheet-save", exit_on_error=False)
-    def _reopen_job(self, reason: str) -> None:
-        from office_tui.core.db import read_session, write_session
-        from office_tui.committee.scoresheets import load_sheet, reopen_sheet
-
-        try:
-            with write_session(self.app.office.engine, self.app.actor, reason) as s:
-                reopen_sheet(s, self.app.actor, self.assignment_id, reason)
-            with read_session(self.app.office.engine) as s:
-                sheet = load_sheet(s, self.app.actor, self.assignment_id)
-        except Exception as error:  # noqa: BLE001 - told to the user
-            self.app.call_from_thread(self.notify, describe(error), severity="error", timeout=8)
+        application_no = self.sheet.application_no
+        reason = await self.app.push_screen_wait(ReasonScreen(t("score.reopen_title", application_no=application_no,
+                                                                reviewer=self.sheet.reviewer_no)))
+        if not reason:
             return
-        self.app.call_from_thread(self.notify, t("score.reopened", application_no=sheet.application_no), timeout=6)
-        self.app.call_from_thread(self._show, sheet)
+        actor, assignment_id = self.app.actor, self.assignment_id
+        jobs.write(self, lambda s: reopen_sheet(s, actor, assignment_id, reason), lambda _: SheetReopened(application_no),
+                   reason=reason, group="sheet-save", severity="error")
 
-    def action_back(self) -> None:
+    @on(SheetReopened)
+    def _reopened(self, message: SheetReopened) -> None:
+        self.notify(t("score.reopened", application_no=message.application_no), timeout=6)
+        self.load()
+
+    @work(group="sheet-flow")
+    async def action_back(self) -> None:
         if not self.dirty or (self.sheet is not None and self.sheet.locked):
             self.app.pop_screen()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.pop_screen()
-
-        self.app.push_screen(ConfirmScreen(t("score.leave_title"), t("score.leave_text")), answered)
+        elif await self.app.push_screen_wait(ConfirmScreen(t("score.leave_title"), t("score.leave_text"))):
+            self.app.pop_screen()

@@ -6,10 +6,13 @@ can key in paper sheets from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -18,6 +21,24 @@ from screens import jobs
 from screens.i18n import TranslatedBindings
 
 STATUS_STYLE = {"assigned": "bold", "draft": "yellow", "submitted": "dim"}
+
+
+@dataclass
+class SheetsLoaded(Message):
+    rows: list  # the sheets
+    batch_no: int | None = None  # staff: the batch shown (the busiest when none was chosen)
+    batches: list | None = None  # staff: every batch
+
+
+def _sheets(session, actor, staff: bool, batch_no: int | None) -> SheetsLoaded:
+    from office_tui.committee.board import batch_numbers, busiest_batch
+    from office_tui.committee.scoresheets import my_sheets
+
+    if not staff:
+        return SheetsLoaded(my_sheets(session, actor))
+    if batch_no is None:
+        batch_no = busiest_batch(session)
+    return SheetsLoaded(my_sheets(session, actor, batch_no=batch_no), batch_no, batch_numbers(session))
 
 
 class SheetsScreen(TranslatedBindings, Screen):
@@ -62,18 +83,8 @@ class SheetsScreen(TranslatedBindings, Screen):
         return self.query_one("#sheets", DataTable)
 
     def reload(self) -> None:
-        from office_tui.committee.board import batch_numbers, busiest_batch
-        from office_tui.committee.scoresheets import my_sheets
-
-        def fetch(s):
-            if not self.staff:
-                return my_sheets(s, self.app.actor)
-            self.batches = batch_numbers(s)
-            if self.batch_no is None:
-                self.batch_no = busiest_batch(s)
-            return my_sheets(s, self.app.actor, batch_no=self.batch_no)
-
-        jobs.load(self, fetch, self._show, "sheets-load")
+        actor, staff, batch_no = self.app.actor, self.staff, self.batch_no
+        jobs.read(self, lambda s: _sheets(s, actor, staff, batch_no), lambda loaded: loaded, group="sheets-load")
 
     def action_batch(self) -> None:
         if self.staff and self.batches:
@@ -81,7 +92,11 @@ class SheetsScreen(TranslatedBindings, Screen):
             self.batch_no = self.batches[(index + 1) % len(self.batches)]
             self.reload()
 
-    def _show(self, rows: list) -> None:
+    @on(SheetsLoaded)
+    def _show(self, message: SheetsLoaded) -> None:
+        if message.batches is not None:
+            self.batches, self.batch_no = message.batches, message.batch_no
+        rows = message.rows
         table, keep = self.table, self.current
         order = {"assigned": 0, "draft": 1, "submitted": 2}  # what is still to do comes first
         rows = sorted(rows, key=lambda r: (order.get(r.status, 3), r.application_no, r.reviewer_no))
@@ -124,19 +139,16 @@ class SheetsScreen(TranslatedBindings, Screen):
             return
         self.app.push_screen(ScoreFormScreen(row.assignment_id))
 
-    def action_import_scores(self) -> None:
+    @work(group="sheets-flow")
+    async def action_import_scores(self) -> None:
         """Staff key in paper sheets from a file (one row per member per application)."""
         from screens.import_dialog import ImportScreen, scores_runner
 
         if not self.staff:
             self.notify(t("sheets.import_staff_only"), severity="warning")
             return
-
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.reload()
-
-        self.app.push_screen(ImportScreen(t("sheets.import_title"), scores_runner), closed)
+        if await self.app.push_screen_wait(ImportScreen(t("sheets.import_title"), scores_runner)):
+            self.reload()
 
     def action_refresh(self) -> None:
         self.reload()

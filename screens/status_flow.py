@@ -1,62 +1,99 @@
-"""Changing applications' status from a screen: ask, move in a worker, report, reload."""
+"""Changing applications' status from a screen: look the application up, ask the move
+(one coroutine awaiting the dialog), move in a worker, tell the outcome.
+
+A screen offering it (the applications list, an application's detail) calls
+:func:`look_up`, starts :func:`change_status` as a ``@work`` coroutine on
+:class:`StatusAsked`, and on :class:`StatusMoved` calls :func:`tell` and reloads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
+from textual.message import Message
 from textual.screen import Screen
 
 from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from office_tui.core.listing import ListSource
+from screens import jobs
 from screens.forms import StatusChange, StatusChangeScreen
 
 
-def ask_status_change(screen: Screen, application_id: int, list_numbers: Callable[[], list[str]] | None,
-                      list_count: int, done: Callable[[], None]) -> None:
-    """Offer the moves the state machine allows for this application (and, when a list
-    is given, the same move for every application in it)."""
+@dataclass
+class StatusAsked(Message):
+    """The moves the state machine allows ``actor`` for one application."""
+
+    application_no: str
+    status: str
+    allowed: list
+
+
+@dataclass
+class StatusMoved(Message):
+    """What the moves did, to tell."""
+
+    text: str
+    severity: str
+
+
+def _asked(session, application_id: int, actor) -> StatusAsked | None:
     from models import Application
-    from office_tui.core.db import read_session
     from office_tui.intake.status import allowed_moves
 
-    app = screen.app
-    with read_session(app.office.engine) as session:
-        application = session.get(Application, application_id)
+    application = session.get(Application, application_id)
     if application is None:
+        return None
+    return StatusAsked(application.application_no, application.status, allowed_moves(application, actor))
+
+
+def look_up(screen: Screen, application_id: int) -> None:
+    """Read the application and its allowed moves; :class:`StatusAsked` follows."""
+    actor = screen.app.actor
+    jobs.read(screen, lambda session: _asked(session, application_id, actor), lambda asked: asked,
+              group="status-look-up")
+
+
+async def change_status(screen: Screen, asked: StatusAsked, whole: ListSource | None = None, count: int = 0) -> None:
+    """Offer the allowed moves (and, with ``whole``, the same move for every application
+    of that list of ``count`` rows); the move runs in a worker, :class:`StatusMoved` tells."""
+    if not asked.allowed:
+        key = "move.admin_only" if asked.status == "not_accepted" else "form.no_moves"
+        screen.notify(t(key, application_no=asked.application_no), severity="warning")
         return
-    allowed = allowed_moves(application, app.actor)
-    if not allowed:
-        key = "move.admin_only" if application.status == "not_accepted" else "form.no_moves"
-        screen.notify(t(key, application_no=application.application_no), severity="warning")
+    change: StatusChange | None = await screen.app.push_screen_wait(
+        StatusChangeScreen(asked.application_no, asked.status, asked.allowed, count if whole is not None else 0))
+    if change is None:
         return
+    engine, actor = screen.app.office.engine, screen.app.actor
+    source = whole if change.whole_list else None
+    number = asked.application_no
 
-    def chosen(change: StatusChange | None) -> None:
-        if change is None:
-            return
-        numbers = list_numbers() if change.whole_list and list_numbers else [application.application_no]
-        screen.run_worker(lambda: _apply(screen, numbers, change, done), thread=True, exclusive=True,
-                          group="status", exit_on_error=False)
+    def move():
+        from office_tui.intake.status import set_status
 
-    count = list_count if list_numbers else 0
-    app.push_screen(StatusChangeScreen(application.application_no, application.status, allowed, count), chosen)
+        numbers = _numbers(source) if source is not None else [number]
+        return set_status(engine, actor, numbers, change.status, change.reason)
+
+    jobs.call(screen, move, lambda moves: _told(moves, change.status), group="status", severity="error")
 
 
-def _apply(screen: Screen, numbers: list[str], change: StatusChange, done: Callable[[], None]) -> None:
-    from office_tui.intake.status import set_status
+def _numbers(source: ListSource) -> list[str]:
+    """Every application number of the list, read afresh (in the worker)."""
+    source = source.refined()
+    return [source.row(i)[1] for i in range(source.count())]
 
-    app = screen.app
-    try:
-        moves = set_status(app.office.engine, app.actor, numbers, change.status, change.reason)
-    except Exception as error:  # noqa: BLE001 - told to the user; each move is its own transaction
-        app.call_from_thread(screen.notify, describe(error), severity="error")
-        return
+
+def _told(moves: list, status: str) -> StatusMoved:
     moved = [m for m in moves if m.moved]
     refused = [m for m in moves if not m.moved]
-    lines = [t("form.moved", n=len(moved), status=t(f"status.{change.status}"))]
+    lines = [t("form.moved", n=len(moved), status=t(f"status.{status}"))]
     lines += [describe(m.refusal) for m in refused[:5]]
     warned = sorted({t(w) for m in moved for w in m.warnings})
     if warned:
         lines.append(t("form.warnings", warnings="；".join(warned)))
-    severity = "warning" if refused or warned else "information"
-    app.call_from_thread(screen.notify, "\n".join(lines), severity=severity, timeout=8)
-    app.call_from_thread(done)
+    return StatusMoved("\n".join(lines), "warning" if refused or warned else "information")
+
+
+def tell(screen: Screen, message: StatusMoved) -> None:
+    screen.notify(message.text, severity=message.severity, timeout=8)

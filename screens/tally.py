@@ -3,28 +3,27 @@ outliers to resolve, and the decisions, one at a time or in bulk.
 
 m method (mean / trimmed / rank sum) · b batch · o record how an outlier was resolved ·
 space mark · a approve · r reject · w waitlist (marked rows, else the highlighted one) ·
-x export the committee summary · g export the gazette list · F5 refresh.
+x export the committee summary · g export the gazette list · F5 refresh. The flows that
+ask before they act are in screens/tally_flows.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from models.clock import office_today
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
 from office_tui.committee.tally import METHODS
-from screens.charts import spread
-from screens.formatting import cell
 from screens import jobs
+from screens import tally_flows as flows
+from screens.charts import spread
 from screens.i18n import TranslatedBindings
 from screens.score_form import number
 
@@ -35,10 +34,21 @@ def fixed(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-@dataclass(frozen=True)
-class DecisionAnswer:
-    decided_on: date
-    doc_no: str
+@dataclass
+class TallyLoaded(Message):
+    batch_no: int | None  # the batch shown (the busiest when none was chosen)
+    batches: list
+    result: object  # office_tui.committee.batch_tally.BatchTally, None without batches
+
+
+def _tally(session, batch_no: int | None, method: str) -> TallyLoaded:
+    from office_tui.committee.batch_tally import batch_tally
+    from office_tui.committee.board import batch_numbers, busiest_batch
+
+    if batch_no is None:
+        batch_no = busiest_batch(session)
+    return TallyLoaded(batch_no, batch_numbers(session),
+                       batch_tally(session, batch_no, method) if batch_no is not None else None)
 
 
 class TallyScreen(TranslatedBindings, Screen):
@@ -86,19 +96,13 @@ class TallyScreen(TranslatedBindings, Screen):
 
     # -- loading -------------------------------------------------------------------------
     def reload(self) -> None:
-        from office_tui.committee.batch_tally import batch_tally
-        from office_tui.committee.board import batch_numbers, busiest_batch
+        batch_no, method = self.batch_no, self.method
+        jobs.read(self, lambda s: _tally(s, batch_no, method), lambda loaded: loaded, group="tally-load")
 
-        def fetch(s):
-            if self.batch_no is None:
-                self.batch_no = busiest_batch(s)
-            return batch_numbers(s), batch_tally(s, self.batch_no, self.method) if self.batch_no is not None else None
-
-        jobs.load(self, fetch, self._show, "tally-load")
-
-    def _show(self, found: tuple) -> None:
-        batches, result = found
-        self.batches, self.result = batches, result
+    @on(TallyLoaded)
+    def _show(self, message: TallyLoaded) -> None:
+        self.batch_no, self.batches, self.result = message.batch_no, message.batches, message.result
+        result = self.result
         table, keep = self.table, self.current
         table.clear()
         if result is None:
@@ -193,127 +197,27 @@ class TallyScreen(TranslatedBindings, Screen):
         if self.table.cursor_row + 1 < self.table.row_count:
             self.table.move_cursor(row=self.table.cursor_row + 1)
 
-    # -- work ------------------------------------------------------------------------------
-    def _run(self, job) -> None:
-        jobs.act(self, job, "tally-act", self.reload)
+    # -- work: the flows (screens/tally_flows.py) and what they tell --------------------------
+    @on(flows.TallyChanged)
+    def _changed(self, message: flows.TallyChanged) -> None:
+        from screens.message import MessageScreen
 
-    def action_resolve(self) -> None:
-        from screens.forms import ChoiceScreen
+        if message.unmark:
+            self.marked.clear()
+        if message.refused:
+            self.app.push_screen(MessageScreen(message.text, message.refused))
+        elif message.text:
+            self.notify(message.text, timeout=8)
+        self.reload()
 
-        row = self.current
-        if row is None or not row.outliers:
-            self.notify(t("ranking.no_outliers"), severity="warning")
-            return
+    @work(group="tally-flow")
+    async def action_resolve(self) -> None:
+        await flows.resolve(self)
 
-        def chosen(member: str | None) -> None:
-            if member:
-                self._ask_note(row.application_no, member)
+    @work(group="tally-flow")
+    async def action_decide(self, outcome: str) -> None:
+        await flows.decide(self, outcome)
 
-        if len(row.outliers) == 1:
-            chosen(row.outliers[0])
-        else:
-            options = [(f"{m}  {number(row.totals[m])}", m) for m in row.outliers]
-            self.app.push_screen(ChoiceScreen(t("ranking.pick_outlier", application_no=row.application_no), options),
-                                 chosen)
-
-    def _ask_note(self, application_no: str, member: str) -> None:
-        from screens.forms import TextField, TextFieldsScreen
-
-        current = self.result.resolutions.get((application_no, member), "")
-
-        def given(note: str | None) -> None:
-            if not note:
-                return
-
-            from office_tui.committee.decisions import resolve_outlier
-
-            jobs.write(self, lambda s: resolve_outlier(s, self.app.actor, application_no, member, note)
-                       and t("ranking.resolved", application_no=application_no, reviewer=member),
-                       t("ranking.resolve_reason", application_no=application_no, reviewer=member), "tally-act",
-                       self.reload)
-
-        self.app.push_screen(TextFieldsScreen(
-            t("ranking.resolve_title", application_no=application_no, reviewer=member),
-            [TextField("note", t("ranking.resolve_hint"), "ranking.note_required", value=current)],
-            lambda values: values["note"]), given)
-
-    def action_decide(self, outcome: str) -> None:
-        from office_tui.core.dates import parse_date
-        from screens.forms import TextField, TextFieldsScreen
-
-        if self.app.actor is None or self.app.actor.role not in ("staff", "admin"):
-            self.notify(t("ranking.staff_only"), severity="warning")
-            return
-        numbers = sorted(self.marked) or ([self.current.application_no] if self.current else [])
-        if not numbers:
-            return
-
-        def check_date(text: str) -> str | None:
-            try:
-                parse_date(text)
-            except ValueError:
-                return t("error.bad_date", option=t("ranking.decided_on"), value=text)
-            return None
-
-        def given(answer: DecisionAnswer | None) -> None:
-            if answer is not None:
-                self._decide(numbers, outcome, answer)
-
-        fields = [TextField("day", t("ranking.decided_on"), "ranking.date_required",
-                            value=cell("date", office_today(), self.app.settings.date_style), check=check_date),
-                  TextField("doc_no", t("ranking.doc_no"), "ranking.doc_no_required" if outcome != "waitlist" else None)]
-        title = t("ranking.decide_title", outcome=t(f"ranking.outcome_{outcome}"), n=len(numbers),
-                  first=numbers[0])
-        self.app.push_screen(TextFieldsScreen(title, fields, lambda v: DecisionAnswer(parse_date(v["day"]),
-                                                                                      v["doc_no"])), given)
-
-    def _decide(self, numbers: list[str], outcome: str, answer: DecisionAnswer) -> None:
-        def job() -> str | None:
-            from office_tui.core.db import write_session
-            from office_tui.committee.decisions import decide
-
-            reason = t("ranking.decide_reason", outcome=t(f"ranking.outcome_{outcome}"), doc_no=answer.doc_no or "-")
-            with write_session(self.app.office.engine, self.app.actor, reason) as s:
-                results = decide(s, self.app.actor, numbers, outcome, answer.decided_on, answer.doc_no,
-                                 method=self.method)
-            refused = [r for r in results if r.refusal is not None]
-            done = len(results) - len(refused)
-            self.app.call_from_thread(lambda: self.marked.clear())
-            if refused:
-                from screens.message import MessageScreen
-
-                text = "\n".join(f"{r.application_no}: {describe(r.refusal)}" for r in refused)
-                self.app.call_from_thread(lambda: self.app.push_screen(MessageScreen(
-                    t("ranking.refused_title", done=done, refused=len(refused)), text)))
-                return None
-            return t("ranking.decided", n=done, outcome=t(f"ranking.outcome_{outcome}"))
-
-        self._run(job)
-
-    def action_export(self, kind: str) -> None:
-        from office_tui.core.config import data_dir
-        from screens.notice_forms import PathScreen
-
-        if self.result is None:
-            return
-        batch_no, method = self.result.batch.number, self.method
-        default = str(data_dir() / t(f"ranking.file_{kind}", batch=batch_no, day=office_today().strftime("%Y%m%d")))
-
-        def given(path: str | None) -> None:
-            if not path:
-                return
-
-            def job() -> str:
-                if kind == "summary":
-                    from exports.summary import export_summary
-
-                    written, _count = export_summary(self.app.office.engine, batch_no, path, method)
-                else:
-                    from exports.approvals import export_approvals
-
-                    written, _count = export_approvals(self.app.office.engine, batch_no, path)
-                return t("ranking.exported", path=str(written))
-
-            self._run(job)
-
-        self.app.push_screen(PathScreen(t(f"ranking.export_{kind}_title", batch=batch_no), default), given)
+    @work(group="tally-flow")
+    async def action_export(self, kind: str) -> None:
+        await flows.export(self, kind)

@@ -6,17 +6,37 @@ another kind · i import a folder. The application's checklist follows each deci
 
 from __future__ import annotations
 
-from textual import work
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.formatting import display
 from screens.i18n import TranslatedBindings
+
+
+@dataclass
+class Queued(Message):
+    ids: list  # the documents waiting, in order
+    keep: int | None  # the document to stay on, if still waiting
+
+
+@dataclass
+class FactsLoaded(Message):
+    facts: object  # office_tui.documents.triage.DocumentFacts
+
+
+@dataclass
+class Decided(Message):
+    text: str
+    following: int | None  # the document after the one decided
 
 
 class TriageScreen(TranslatedBindings, Screen):
@@ -54,14 +74,15 @@ class TriageScreen(TranslatedBindings, Screen):
         self.reload()
 
     # -- loading -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="triage-load", exit_on_error=False)
     def reload(self, keep: int | None = None) -> None:
         from office_tui.documents.triage import queue
 
-        ids = queue(self.app.office.engine)
-        self.app.call_from_thread(self._queued, ids, keep)
+        engine = self.app.office.engine
+        jobs.fetch(self, lambda: queue(engine), lambda ids: Queued(ids, keep), group="triage-load")
 
-    def _queued(self, ids: list[int], keep: int | None) -> None:
+    @on(Queued)
+    def _queued(self, message: Queued) -> None:
+        ids, keep = message.ids, message.keep
         self.ids = ids
         if keep is not None and keep in ids:
             self.position = ids.index(keep)
@@ -77,16 +98,15 @@ class TriageScreen(TranslatedBindings, Screen):
             return
         self._load_facts(self.ids[self.position])
 
-    @work(thread=True, exclusive=True, group="triage-facts", exit_on_error=False)
     def _load_facts(self, doc_id: int) -> None:
         from office_tui.documents.triage import document_facts
 
-        try:
-            facts = document_facts(self.app.office.engine, doc_id)
-        except Exception as error:  # noqa: BLE001 - e.g. removed meanwhile
-            self.app.call_from_thread(self.notify, describe(error), severity="error")
-            return
-        self.app.call_from_thread(self._show, facts)
+        engine = self.app.office.engine
+        jobs.fetch(self, lambda: document_facts(engine, doc_id), FactsLoaded, group="triage-facts")
+
+    @on(FactsLoaded)
+    def _facts_loaded(self, message: FactsLoaded) -> None:
+        self._show(message.facts)
 
     def _show(self, f) -> None:
         self.facts = f
@@ -116,19 +136,15 @@ class TriageScreen(TranslatedBindings, Screen):
     def _decide(self, call, *args) -> None:
         if self.facts is None:
             return
-        doc_id = self.facts.id
-        self.run_worker(lambda: self._run_decision(call, doc_id, *args), thread=True, exclusive=True,
-                        group="triage-decide", exit_on_error=False)
-
-    def _run_decision(self, call, doc_id: int, *args) -> None:
-        try:
-            decision = call(self.app.office.engine, self.app.actor, doc_id, *args)
-        except Exception as error:  # noqa: BLE001 - told to the user; nothing was written
-            self.app.call_from_thread(self.notify, describe(error), severity="warning")
-            return
-        self.app.call_from_thread(self.notify, decision.message, timeout=6)
+        engine, actor, doc_id = self.app.office.engine, self.app.actor, self.facts.id
         following = self.ids[self.position + 1] if self.position + 1 < len(self.ids) else None
-        self.app.call_from_thread(self.reload, following)
+        jobs.call(self, lambda: call(engine, actor, doc_id, *args).message, lambda text: Decided(text, following),
+                  group="triage-decide")
+
+    @on(Decided)
+    def _decided(self, message: Decided) -> None:
+        self.notify(message.text, timeout=6)
+        self.reload(message.following)
 
     def action_accept(self) -> None:
         from office_tui.documents.triage import accept
@@ -140,20 +156,19 @@ class TriageScreen(TranslatedBindings, Screen):
 
         self._decide(skip)
 
-    def action_deficient(self) -> None:
+    @work(group="triage-flow")
+    async def action_deficient(self) -> None:
         from office_tui.documents.triage import mark_deficient
         from screens.forms import ReasonScreen
 
         if self.facts is None:
             return
+        reason = await self.app.push_screen_wait(ReasonScreen(t("queue.deficient_title", file=self.facts.file_name)))
+        if reason:
+            self._decide(mark_deficient, reason)
 
-        def given(reason: str | None) -> None:
-            if reason:
-                self._decide(mark_deficient, reason)
-
-        self.app.push_screen(ReasonScreen(t("queue.deficient_title", file=self.facts.file_name)), given)
-
-    def action_accept_as(self) -> None:
+    @work(group="triage-flow")
+    async def action_accept_as(self) -> None:
         from office_tui.documents.kinds import KINDS
         from office_tui.documents.triage import accept
         from screens.forms import ChoiceScreen
@@ -161,26 +176,22 @@ class TriageScreen(TranslatedBindings, Screen):
         if self.facts is None:
             return
         options = [(t(f"doc.{k}"), k) for k in KINDS if k != "unknown"]
-
-        def chosen(kind: str | None) -> None:
-            if kind:
-                self._decide(accept, kind)
-
-        self.app.push_screen(ChoiceScreen(t("queue.accept_as_title", file=self.facts.file_name), options), chosen)
+        kind = await self.app.push_screen_wait(ChoiceScreen(t("queue.accept_as_title", file=self.facts.file_name),
+                                                            options))
+        if kind:
+            self._decide(accept, kind)
 
     def action_step(self, step: int) -> None:
         if self.ids:
             self.position = (self.position + step) % len(self.ids)
             self.show_current()
 
-    def action_import(self) -> None:
+    @work(group="triage-flow")
+    async def action_import(self) -> None:
         from screens.import_dialog import ImportScreen, documents_runner
 
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.reload()
-
-        self.app.push_screen(ImportScreen(t("dialog.documents_title"), documents_runner, folder=True), closed)
+        if await self.app.push_screen_wait(ImportScreen(t("dialog.documents_title"), documents_runner, folder=True)):
+            self.reload()
 
 
 def _escape(text: str) -> str:

@@ -136,27 +136,52 @@ class ListSource:
             return func.coalesce(column.expr, column.expr)
         return column.expr
 
-    def page(self, number: int) -> list[tuple]:
-        """Page ``number`` (0-based) of rows: (id, value, value, …)."""
-        if number in self._pages:
-            self._pages.move_to_end(number)
-            return self._pages[number]
+    def fetch_page(self, number: int) -> list[tuple]:
+        """Page ``number`` (0-based) read from the database, not kept: a screen reads it
+        in a worker and keeps it (:meth:`keep_page`) on its own thread."""
         column = next(c for c in self.columns if c.key == self.sort_key)
         expr = self._order_expr(column)
         order = expr.desc() if self.descending else expr.asc()
         tie = self.id_expr.desc() if self.descending else self.id_expr.asc()
         query = self._query().order_by(order, tie).limit(self.page_size).offset(number * self.page_size)
         with read_session(self.engine) as session:
-            rows = [tuple(row) for row in session.execute(query).all()]
+            return [tuple(row) for row in session.execute(query).all()]
+
+    def keep_page(self, number: int, rows: list[tuple]) -> None:
+        """Keep a page read by :meth:`fetch_page` (the 32 most recent pages are kept)."""
         self._pages[number] = rows
+        self._pages.move_to_end(number)
         if len(self._pages) > 32:
             self._pages.popitem(last=False)
+
+    def page(self, number: int) -> list[tuple]:
+        """Page ``number`` (0-based) of rows: (id, value, value, …), read when not kept."""
+        if number in self._pages:
+            self._pages.move_to_end(number)
+            return self._pages[number]
+        rows = self.fetch_page(number)
+        self.keep_page(number, rows)
         return rows
 
     def row(self, index: int) -> tuple | None:
         rows = self.page(index // self.page_size)
         offset = index % self.page_size
         return rows[offset] if offset < len(rows) else None
+
+    # -- without the database (what a screen may ask on its UI thread) ------------------
+    def has_row(self, index: int) -> bool:
+        """Whether the page holding row ``index`` has been read (nothing is queried)."""
+        return index // self.page_size in self._pages
+
+    def cached_row(self, index: int) -> tuple | None:
+        """Row ``index`` if its page has been read, else None; never queries."""
+        rows = self._pages.get(index // self.page_size)
+        offset = index % self.page_size
+        return rows[offset] if rows is not None and offset < len(rows) else None
+
+    def cached_count(self) -> int | None:
+        """The count once it has been taken (:meth:`count`, :meth:`prefetch`), else None."""
+        return self._count
 
 
 def stores_source(engine: Engine) -> ListSource:
