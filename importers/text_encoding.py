@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import hashlib
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,6 +93,7 @@ class TextSource:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.name = self.path.name
+        self.digest = hashlib.sha256()  # of the text's bytes as read (after gzip), for "the same file"
         try:
             self._stream, self._file = open_binary(self.path)
         except OSError as error:
@@ -110,7 +112,9 @@ class TextSource:
 
     def _read_raw(self, size: int) -> bytes:
         try:
-            return self._stream.read(size)
+            data = self._stream.read(size)
+            self.digest.update(data)
+            return data
         except (OSError, EOFError, zlib.error) as error:  # a damaged or cut-off .gz
             raise ImportFileError("import.file.bad_gzip", name=self.name, detail=str(error) or type(error).__name__) \
                 from None
@@ -180,7 +184,7 @@ class TextSource:
     def lines(self) -> Iterator[str]:
         """The lines, each with its line end ("\\n" or "\\r\\n"), for csv.reader."""
         for block in self.blocks():
-            yield from _lines(block)
+            yield from split_lines(block)
 
     def close(self) -> None:
         for handle in (getattr(self, "_stream", None), getattr(self, "_file", None)):
@@ -197,7 +201,7 @@ class TextSource:
         self.close()
 
 
-def _lines(block: str) -> list[str]:
+def split_lines(block: str) -> list[str]:
     """``block`` cut after each "\\n" only (str.splitlines would also cut at U+2028, form
     feeds and the like, which a quoted field may hold)."""
     parts = block.split("\n")
