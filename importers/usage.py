@@ -232,7 +232,8 @@ def import_usage(engine: Engine, actor, paths: Sequence[str | Path], *, replace:
         else:
             report.files.append(outcome)
         before += size
-        told(0)
+        if progress is not None:
+            progress(min(before, total), total)
     return report
 
 
