@@ -499,6 +499,20 @@ class _Builder:
         self.put(m.User, rows)
 
 
+def spot_checks(engine: Engine, actor: Actor | None, seed: int, today: date) -> None:
+    """A 5 % spot-check draw (at least one claim per provider) with three results
+    recorded: two found as claimed, one not (its claim is listed for claw-back)."""
+    from office_tui.usage.spotcheck import draw, record_result, sample_rows
+
+    with write_session(engine, actor, reason="demo spot checks") as session:
+        made = draw(session, actor, 5, min_per_provider=1, seed=seed)
+        drawn = sample_rows(session, made.id)
+        for k, row in enumerate(drawn[:3]):
+            record_result(session, actor, row.claim_no, k < 2,
+                          "後台使用流量紀錄與請款資料相符" if k < 2 else "現場查核：店家表示已半年未使用系統",
+                          on=today - timedelta(days=3 - k))
+
+
 def load_demo(engine: Engine, actor: Actor | None, scale: str = "small", seed: int = 1,
               today: date | None = None) -> dict[str, int]:
     """Load the demo office into an empty database; returns row counts per table."""
@@ -531,5 +545,6 @@ def load_demo(engine: Engine, actor: Actor | None, scale: str = "small", seed: i
         from office_tui.demo.usage_files import import_demo_usage
 
         import_demo_usage(engine, actor, logs, stores, seed)
+    spot_checks(engine, actor, seed, today)
     with read_session(engine) as session:
         return {t.name: session.scalar(select(func.count()).select_from(t)) for t in m.metadata.sorted_tables}
