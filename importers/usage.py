@@ -30,6 +30,7 @@ killed) nothing. The same content imported again changes nothing and says so;
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,6 +96,7 @@ class FileOutcome:
     file_id: int | None = None
     kind: str = ""
     encoding: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)  # where the time went: read, write, reconcile
 
     def to_json(self) -> dict:
         return {"file": self.file, "status": self.status, "rows": self.rows, "events": self.events,
@@ -262,6 +264,7 @@ def _import_file(engine: Engine, actor, path: Path, stores: dict[str, int], repo
         raise ImportFileError("import.file.unsupported", name=path.name)
     if not path.is_file():
         raise ImportFileError("import.file.not_found", path=str(path))
+    started = time.perf_counter()
     found = _FileFindings(path.name)
     tally = Tally(stores, path.name, found.refuse)
     if suffix == ".xlsx":
@@ -279,20 +282,27 @@ def _import_file(engine: Engine, actor, path: Path, stores: dict[str, int], repo
             encoding = source.label
     found.unknown = tally.unknown
     facts = FileFacts(path.name, digest, kind, encoding, tally.rows)
+    seconds = {"read": time.perf_counter() - started}
     check()
     with write_session(engine, actor, f"import usage {path.name}") as session:
         if same_content(session, digest) is not None:
-            return FileOutcome(path.name, "unchanged", rows=tally.rows, kind=kind, encoding=encoding)
+            return FileOutcome(path.name, "unchanged", rows=tally.rows, kind=kind, encoding=encoding, seconds=seconds)
         report.take(found)
+        started = time.perf_counter()
         file = record_file(session, actor, facts, tally.counts(), replace=replace)
+        seconds["write"] = time.perf_counter() - started
         check()
         if file is None:  # nothing to count in (every row refused or of unknown stores)
-            return FileOutcome(path.name, "imported", rows=tally.rows, kind=kind, encoding=encoding)
+            return FileOutcome(path.name, "imported", rows=tally.rows, kind=kind, encoding=encoding, seconds=seconds)
+        started = time.perf_counter()
         reconcile(session, close_on=close_on, min_active_days=min_active_days, stores=tally.store_ids())
+        seconds["reconcile"] = time.perf_counter() - started
         check()
+        started = time.perf_counter()
+    seconds["commit"] = time.perf_counter() - started
     return FileOutcome(path.name, "imported", rows=file.rows, events=file.events, stores=file.stores, days=file.days,
                        first_day=file.first_day, last_day=file.last_day, file_id=file.id, kind=kind,
-                       encoding=encoding)
+                       encoding=encoding, seconds=seconds)
 
 
 def _file_digest(path: Path) -> str:
