@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 # Workflows still to come.
-PENDING = ("usage",)
+PENDING: tuple[str, ...] = ()
 # What a committee member (role reviewer) may open: their score sheets, and settings.
 MEMBER_WORKFLOWS = ("review", "settings")
 
@@ -32,6 +32,10 @@ def open_workflow(app: App, name: str) -> None:
         from screens.notices import NoticesScreen
 
         app.push_screen(NoticesScreen())
+    elif name == "usage":
+        from screens.usage import UsageScreen
+
+        app.push_screen(UsageScreen())
     elif name == "claims":
         from screens.claims import ClaimsScreen
 

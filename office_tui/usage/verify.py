@@ -31,6 +31,7 @@ class ClaimUse:
     ends: date  # the term's last day: the contract's end, or its termination
     periods: tuple[PeriodUse, ...]
     verdict: str
+    store_id: int = 0
 
     @property
     def short(self) -> list[PeriodUse]:
@@ -42,7 +43,8 @@ class ClaimUse:
 
 
 _CLAIMS = """
-SELECT c.id, c.claim_no, c.status, s.ubn, s.name, p.ubn, p.name, k.starts_on, coalesce(k.terminated_on, k.ends_on)
+SELECT c.id, c.claim_no, c.status, s.ubn, s.name, p.ubn, p.name, k.starts_on, coalesce(k.terminated_on, k.ends_on),
+       k.store_id
 FROM usage_term t JOIN claim c ON c.id = t.claim_id JOIN contract k ON k.id = c.contract_id
 JOIN store s ON s.id = k.store_id JOIN provider p ON p.id = k.provider_id
 ORDER BY c.filed_on, c.id
@@ -85,10 +87,10 @@ def verify_claims(session: Session, *, store_ubn: str | None = None, provider_ub
     finally:
         drop_temp(connection)
     found = []
-    for claim_id, number, status, s_ubn, s_name, p_ubn, p_name, starts, ends in claims:
+    for claim_id, number, status, s_ubn, s_name, p_ubn, p_name, starts, ends, store_id in claims:
         periods = tuple(sorted(use.get(claim_id, ()), key=lambda p: p.number))
         found.append(ClaimUse(claim_id, number, status, s_ubn, s_name, p_ubn, p_name, _day(starts), _day(ends), periods,
-                              _verdict(periods)))
+                              _verdict(periods), store_id))
     return found
 
 
