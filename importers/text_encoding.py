@@ -90,8 +90,9 @@ class TextSource:
     ``lines()`` yields lines with their line ends, as ``csv.reader`` wants them. Either
     is read once. ``encoding`` is the codec (None while the file has been ASCII)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, block: int = BLOCK) -> None:
         self.path = Path(path)
+        self.block = block
         self.name = self.path.name
         self.digest = hashlib.sha256()  # of the text's bytes as read (after gzip), for "the same file"
         try:
@@ -159,7 +160,7 @@ class TextSource:
         data = self._first
         self._first = b""
         while True:
-            more = self._read_raw(BLOCK)
+            more = self._read_raw(self.block)
             text = self._decode(data, final=not more)
             if text:
                 self.lines_done += text.count("\n")
