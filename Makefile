@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/office-tui demo
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/import_applications.py
 	$(BIN)/python benchmarks/triage.py
@@ -32,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/reconcile.py
 	$(BIN)/python benchmarks/cli.py
+	$(BIN)/python benchmarks/usage.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
+
+
+class ImportFileError(OfficeError):
+    """The file as a whole cannot be imported: nothing was."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Read one sheet of an import file against a column layout (docs/import-layouts.md).
 
 An import file is an .xlsx (first sheet, header in row 1; read with python-calamine) or
-a UTF-8 / UTF-8-with-BOM .csv. Each kind of import declares its columns once as a
+a .csv (also gzip-compressed, .csv.gz) in UTF-8, UTF-8 with BOM, UTF-16 with BOM or Big5
+(cp950), told apart by importers.text_encoding. Each kind of import declares its columns once as a
 :class:`~office_tui.layouts.Layout`: field name, Chinese header, English alias, whether required, and any
 further headers it answers to (a rubric criterion's code and label, say). Headers match
 whatever their case, width (full-width letters) and spacing; column order is free.
@@ -24,7 +25,6 @@ entry).
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from itertools import islice, repeat
@@ -34,15 +34,14 @@ from typing import Any, NamedTuple
 from sqlalchemy import Table as SATable
 from sqlalchemy import insert
 
-from office_tui.core.errors import OfficeError
+from importers.report import ImportFileError
+from importers.text_encoding import TextSource
 from office_tui.layouts import Layout, header_key
 
-SUFFIXES = (".xlsx", ".csv")
+SUFFIXES = (".xlsx", ".csv", ".csv.gz")
 CHUNK_ROWS = 4096
 
-
-class ImportFileError(OfficeError):
-    """The file as a whole cannot be imported: nothing was."""
+__all__ = ["Chunk", "ImportFileError", "Row", "Sheet", "open_sheet", "insert_rows", "insert_columns", "suffix_of"]
 
 
 class Row(NamedTuple):
@@ -124,8 +123,6 @@ class Sheet:
                     return
                 yield number, block
                 number += len(block)
-        except UnicodeDecodeError:
-            raise ImportFileError("import.file.not_utf8", name=self.path.name) from None
         except csv.Error:
             raise ImportFileError("import.file.unreadable_csv", name=self.path.name) from None
         finally:
@@ -195,17 +192,32 @@ def _open_xlsx(path: Path) -> tuple[Iterator[Sequence[Any]], int, Callable[[], N
 
 
 def _open_csv(path: Path) -> tuple[Iterator[Sequence[Any]], int, Callable[[], None]]:
-    with path.open("rb") as raw:
+    from importers.text_encoding import open_binary
+
+    raw, handle = open_binary(path)
+    try:  # an estimate of the rows, for progress: line ends counted whatever the encoding
         lines = sum(block.count(b"\n") for block in iter(lambda: raw.read(1 << 20), b""))
-    handle = io.open(path, encoding="utf-8-sig", newline="")
-    return csv.reader(handle), lines + 1, handle.close
+    except (OSError, EOFError):
+        lines = 0  # a damaged .gz: reading it again says so
+    finally:
+        raw.close()
+        handle.close()
+    source = TextSource(path)
+    return csv.reader(source.lines()), lines + 1, source.close
+
+
+def suffix_of(path: Path) -> str:
+    """The file's kind by its name: ".xlsx", ".csv", ".csv.gz" (lower case), or its
+    last suffix when it is none of those."""
+    name = path.name.lower()
+    return ".csv.gz" if name.endswith(".csv.gz") else path.suffix.lower()
 
 
 def open_sheet(path: str | Path, layout: Layout, *, require: bool = True) -> Sheet:
     """Open ``path`` and map its header to ``layout``. With ``require`` (the default) a
     file that lacks a required column raises ImportFileError naming them."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = suffix_of(path)
     if suffix not in SUFFIXES:
         raise ImportFileError("import.file.unsupported", name=path.name)
     if not path.is_file():
@@ -216,9 +228,9 @@ def open_sheet(path: str | Path, layout: Layout, *, require: bool = True) -> She
         raise ImportFileError("import.file.os_error", name=path.name, detail=error.strerror or str(error)) from None
     try:
         header = next(rows, None)
-    except UnicodeDecodeError:
+    except ImportFileError:
         close()
-        raise ImportFileError("import.file.not_utf8", name=path.name) from None
+        raise
     except csv.Error:
         close()
         raise ImportFileError("import.file.unreadable_csv", name=path.name) from None

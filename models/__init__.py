@@ -20,14 +20,19 @@ from models.subsidy import (
     District,
     Invoice,
     PastRecipient,
+    SpotCheck,
+    SpotCheckDraw,
     Store,
+    UsageContribution,
     UsageDaily,
+    UsageFile,
 )
 
 __all__ = [
     "AppMeta", "Application", "Assignment", "AuditEntry", "Batch", "CalendarOverride",
     "Claim", "Conflict", "Contract", "ContractSolution", "CorrectionNotice", "Decision",
     "District", "Document", "Invoice", "OutlierResolution", "PastRecipient", "Provider",
-    "QualificationCheck", "ROLES", "Reviewer", "Score", "Store", "UTCDateTime", "UsageDaily",
+    "QualificationCheck", "ROLES", "Reviewer", "Score", "SpotCheck", "SpotCheckDraw", "Store", "UTCDateTime",
+    "UsageContribution", "UsageDaily", "UsageFile",
     "User", "metadata", "utcnow",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Index, text
+from sqlalchemy import CheckConstraint, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -152,3 +152,80 @@ class UsageDaily(SQLModel, table=True):
     store_id: int = Field(foreign_key="store.id", primary_key=True)
     day: date = Field(primary_key=True)
     count: int = 0
+
+
+class UsageFile(SQLModel, table=True):
+    """匯入的使用紀錄檔 — one system-log file as imported: what it held and who brought it
+    in (docs/rules/usage.md). The same content (``sha256`` of its text bytes, after any
+    gzip) is imported once while the file is in; a removed file keeps its row, with who
+    removed it and when, and its counts are gone from UsageDaily."""
+
+    __table_args__ = (
+        Index("uq_usagefile_sha256_in", "sha256", unique=True,
+              sqlite_where=text("removed_at IS NULL"), postgresql_where=text("removed_at IS NULL")),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str  # the file's name as it was imported
+    sha256: str = Field(max_length=64)
+    kind: str = Field(max_length=8)  # events (one row per use) or daily (counts per day)
+    encoding: str = Field(default="", max_length=16)  # how the text was read (UTF-8, Big5 (cp950) …; xlsx)
+    replace: bool = False  # its store-days replaced what earlier files said (a corrected log)
+    rows: int = 0  # data rows read
+    events: int = 0  # events counted in (the sum of its daily counts)
+    stores: int = 0
+    days: int = 0  # store-days it gave a count for
+    first_day: Optional[date] = None
+    last_day: Optional[date] = None
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    imported_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    imported_by: str = ""  # the username, kept even if the user is later removed
+    removed_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    removed_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    removed_by: str = ""
+
+
+class UsageContribution(SQLModel, table=True):
+    """What one imported file said about one store: its daily counts from ``first_day``
+    on, as a JSON array (``counts[i]`` is day first_day + i; -1 where the file has no
+    figure), and for a file imported with replace, what UsageDaily held on each of those
+    days before (``replaced``, the same shape; '' otherwise). Removing a file takes
+    exactly its share back out (office_tui.usage.files)."""
+
+    file_id: int = Field(foreign_key="usagefile.id", primary_key=True)
+    store_id: int = Field(foreign_key="store.id", primary_key=True, index=True)
+    first_day: date
+    counts: str = Field(sa_type=Text)
+    replaced: str = Field(default="", sa_type=Text)
+
+
+class SpotCheckDraw(SQLModel, table=True):
+    """抽查抽樣 — one reproducible draw of claims for spot checks: the same seed, percent
+    and minimum per provider over the same claims give the same sample."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    seed: int
+    percent: float
+    min_per_provider: int = 1
+    population: int = 0  # claims it was drawn from
+    drawn_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    drawn_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    drawn_by: str = ""
+
+
+class SpotCheck(SQLModel, table=True):
+    """抽查 — one drawn claim and, once checked at the provider, the result: ``pass``
+    (符合) or ``fail`` (不符, which flags the claim ``spot_check_failed``) with a note."""
+
+    __table_args__ = (
+        CheckConstraint("result IS NULL OR result IN ('pass', 'fail')", name="result_known"),
+    )
+
+    draw_id: int = Field(foreign_key="spotcheckdraw.id", primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, index=True)
+    result: Optional[str] = Field(default=None, max_length=8)
+    note: str = ""
+    checked_on: Optional[date] = None
+    recorded_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    recorded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    recorded_by: str = ""

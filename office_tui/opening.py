@@ -11,6 +11,10 @@ from office_tui.core.db import make_engine
 from office_tui.core.migrate import SCHEMA_HEAD, SchemaError, UpgradeResult, current_revision, upgrade
 
 
+# Revisions whose claims are reconciled again once upgraded (see open_office).
+RECONCILE_AFTER = ("0001", "0002", "0003")
+
+
 @dataclass(frozen=True)
 class Office:
     engine: Engine
@@ -40,13 +44,15 @@ def open_office(settings: Settings, migrate: bool = True) -> Office:
             raise SchemaError("error.db_needs_upgrade", revision=current, head=SCHEMA_HEAD)
         else:
             result = UpgradeResult(current, current, None)
-    if result.from_revision == "0001" and engine.dialect.name == "sqlite":
-        # Schema 0002 brought the stored reconciliation (subsidy, flags, statuses): an
-        # office coming from 0001 has its claims reconciled once, so nothing reads 0.
+    if result.from_revision in RECONCILE_AFTER and engine.dialect.name == "sqlite":
+        # Schema 0002 brought the stored reconciliation (subsidy, flags, statuses), schema
+        # 0004 the monthly continued-use rule and spot checks: an office coming from before
+        # has its claims reconciled once, so that what is stored follows the rules in force.
         from office_tui.core.config import claims_close_on
         from office_tui.claims.reconcile import reconcile
 
-        reconcile(engine, None, close_on=claims_close_on(settings))
+        reconcile(engine, None, close_on=claims_close_on(settings),
+                  min_active_days=settings.usage_min_active_days)
     return Office(engine, settings, result, lapse_overdue(engine))
 
 

@@ -69,10 +69,10 @@ def _settings(_app: App) -> Screen:
     return SettingsScreen()
 
 
-def _usage(_app: App) -> Screen:  # still to come: it says so
-    from screens.placeholder import PlaceholderScreen
+def _usage(_app: App) -> Screen:
+    from screens.usage import UsageScreen
 
-    return PlaceholderScreen("usage")
+    return UsageScreen()
 
 
 # name → the screen it opens, given the app (the review workflow depends on who is signed in)

@@ -12,6 +12,7 @@ from test_claims_import import STORE_A, row, write
 from test_cli import run_all, run_cli
 from test_reconcile import END, World
 
+from office_tui.core.months import monthly_periods
 from office_tui.layouts import PAST_RECIPIENTS
 
 
@@ -51,7 +52,8 @@ def test_import_approve_pay_claw_back_and_budget(world, db_url, tmp_path):
     # No usage log yet: nothing is clean, nothing approved.
     approve = run_cli("--db", db_url, "claims", "approve", "--all-clean", "--json")
     assert json.loads(approve.stdout) == {"approved": [], "amount": 0, "waiting": [], "remaining": 90_000_000}
-    world.log(STORE_A, [END - timedelta(days=364), END])
+    # Use in every monthly period of the term (office_tui.usage.periods).
+    world.log(STORE_A, [p.first for p in monthly_periods(END - timedelta(days=364), END)])
     approve = run_cli("--db", db_url, "claims", "approve", "Q115-0001", "--reason", "第1次核定")
     assert approve.returncode == 0, approve.stderr
     assert "已核定 1 件，共 NT$24,000" in approve.stdout

@@ -20,6 +20,7 @@ from office_tui.claims.results import claim_results, status_counts
 from office_tui.core.i18n import catalogue, set_language
 from office_tui.core.programme import CLAIM_FLAGS
 from office_tui.claims.reconcile import one_year_end, reconcile
+from office_tui.core.months import monthly_periods
 from office_tui.core.ubn import make_ubn
 
 STAFF = Actor(None, "staff", "staff")
@@ -67,14 +68,16 @@ class World:
             values["filed_on"] = end + timedelta(days=10)
         return values
 
-    def claim(self, claim_no: str, *, usage: str = "both", close_on: date | None = None, **changes) -> dict:
-        """File one claim; log use on the term's first and last day (``usage``: both,
-        first, last, none, zero) and reconcile. Returns the claim's result as JSON."""
+    def claim(self, claim_no: str, *, usage: str = "all", close_on: date | None = None, **changes) -> dict:
+        """File one claim; log use and reconcile. Returns the claim's result as JSON.
+        ``usage``: all (the first day of every monthly period of the term), both (only
+        the term's first and last day), none, or zero (every period's first day, with a
+        count of 0)."""
         values = self.row(claim_no, **changes)
         file_claims(self.engine, STAFF, [values], "test")
         end = values["terminated_on"] or values["contract_end"]
-        days = {"both": [values["contract_start"], end], "first": [values["contract_start"]], "last": [end],
-                "none": [], "zero": [values["contract_start"], end]}[usage]
+        every = [p.first for p in monthly_periods(values["contract_start"], end)]
+        days = {"all": every, "both": [values["contract_start"], end], "none": [], "zero": every}[usage]
         self.log(values["store_ubn"], days, count=0 if usage == "zero" else 3)
         reconcile(self.engine, STAFF, close_on=close_on)
         return self.result(claim_no)
@@ -236,22 +239,49 @@ def test_each_missing_document_is_named(world):
     assert result["reasons"] == ["缺少文件：請款領據及申請補助總表、發票影本"]
 
 
-@pytest.mark.parametrize("usage, flagged", [("both", False), ("first", True), ("last", True), ("none", True),
-                                            ("zero", True)])
-def test_the_usage_log_must_show_use_in_the_first_and_last_30_days(world, usage, flagged):
+@pytest.mark.parametrize("usage, flags", [("all", []), ("both", ["usage_gap"]), ("none", ["no_usage_log"]),
+                                          ("zero", ["no_usage_log"])])
+def test_continued_use_needs_a_day_with_use_in_every_monthly_period(world, usage, flags):
     result = world.claim("Q1", usage=usage)
-    assert result["flags"] == (["no_usage_log"] if flagged else [])
-    assert result["status"] == ("incomplete" if flagged else "filed")
+    assert result["flags"] == flags
+    assert result["status"] == ("incomplete" if flags else "filed")
 
 
-def test_usage_window_edges_are_the_30th_day_from_each_end(world):
+def test_a_gap_names_its_periods_in_roc_dates_and_closes_when_the_log_comes(world):
     world.claim("Q1", usage="none")
     ubn = world.result("Q1")["store_ubn"]
-    world.log(ubn, [START + timedelta(days=30), END - timedelta(days=30)])  # the 31st days: outside
+    # Use in every period but the 3rd (2025-12-01–2025-12-31) and the 12th (2026-09-01–09-30).
+    world.log(ubn, [p.last for p in monthly_periods(START, END) if p.number not in (3, 12)])
     reconcile(world.engine, STAFF)
-    assert _flags(world, "Q1") == ["no_usage_log"]
-    world.log(ubn, [START + timedelta(days=29), END - timedelta(days=29)])  # the 30th days: inside
+    result = world.result("Q1")
+    assert (result["flags"], result["status"]) == (["usage_gap"], "incomplete")
+    assert result["reasons"] == ["持續使用不足：下列月期間使用天數未達 1 天：114/12/01～114/12/31（0 天）、"
+                                 "115/09/01～115/09/30（0 天）"]
+    world.log(ubn, [date(2025, 12, 31), date(2026, 9, 1)])  # the last day of one, the first of the other
     reconcile(world.engine, STAFF)
+    assert _flags(world, "Q1") == []
+
+
+def test_a_term_ended_early_is_judged_to_its_termination(world):
+    # Terminated 2026-01-15: periods 10/01–10/31, 11/01–11/30, 12/01–12/31, 01/01–01/15.
+    ended = date(2026, 1, 15)
+    result = world.claim("Q1", terminated_on=ended, withholding_amount=24_000 * 107 // 365)
+    assert result["flags"] == []
+    with Session(world.engine) as s:
+        store_id = s.scalar(select(Store.id).where(Store.ubn == result["store_ubn"]))
+        s.execute(UsageDaily.__table__.delete().where(UsageDaily.store_id == store_id, UsageDaily.day == ended.replace(day=1)))
+        s.commit()
+    reconcile(world.engine, STAFF)
+    assert world.result("Q1")["reasons"] == ["持續使用不足：下列月期間使用天數未達 1 天：115/01/01～115/01/15（0 天）"]
+
+
+def test_the_minimum_of_active_days_is_a_setting(world):
+    world.claim("Q1")  # one day with use in every period
+    reconcile(world.engine, STAFF, min_active_days=2)
+    assert _flags(world, "Q1") == ["usage_gap"]
+    (found,) = claim_results(world.engine, claim_nos=["Q1"], min_active_days=2)
+    assert found.reasons[0].startswith("持續使用不足：下列月期間使用天數未達 2 天：114/10/01～114/10/31（1 天）、")
+    reconcile(world.engine, STAFF, min_active_days=1)
     assert _flags(world, "Q1") == []
 
 
@@ -372,6 +402,7 @@ def test_upgrade_from_0001_keeps_claims_and_reconciles_them_on_opening(db_url):
 
     import office_tui.core.migrate as migrate
     from office_tui.core.db import make_engine
+    from office_tui.core.migrate import SCHEMA_HEAD
 
     engine = make_engine(db_url)
     try:
@@ -403,7 +434,7 @@ def test_upgrade_from_0001_keeps_claims_and_reconciles_them_on_opening(db_url):
 
     office = open_office(load_settings(db=db_url))
     try:
-        assert (office.upgrade.from_revision, office.upgrade.to_revision) == ("0001", "0003")
+        assert (office.upgrade.from_revision, office.upgrade.to_revision) == ("0001", SCHEMA_HEAD)
         with office.engine.connect() as c:
             claim_no, status, subsidy, flags = c.exec_driver_sql("SELECT claim_no, status, subsidy, flags FROM claim").one()
         assert (claim_no, subsidy) == ("Q1", 24000)

@@ -1,5 +1,5 @@
 """請款勾稽 — every claim checked against its contract, invoice, store and usage log in
-one set-based pass (docs/rules/claims.md).
+one set-based pass (docs/rules/claims.md, docs/rules/usage.md).
 
 :func:`reconcile` runs a few SQL statements over all claims at once (no Python loop per
 row) and stores on each claim what it found: ``subsidy`` (NT$ due) and ``flags`` (the
@@ -17,10 +17,12 @@ The rules, as the SQL applies them:
 - ``filed_late``: filed more than 30 calendar days after the end (the termination date
   where there is one) — the 30th day is in time, the 31st late — or after the announced
   claims deadline (Settings.claims_close_on) when one is set.
-- ``no_usage_log``: the log "covers the term" (FAQ 8) when the store has a day with at
-  least one event (UsageDaily.count > 0) within the first 30 days of the term and within
-  its last 30 days (ending on the termination date for a contract ended early). Cheap
-  to check with the (store_id, day) key, and it proves use from the start to the end.
+- ``no_usage_log`` / ``usage_gap``: continued use, judged per monthly period of the
+  term (office_tui.usage.periods, docs/rules/usage.md): no event at all in the term, or
+  a period with fewer days with use than ``min_active_days`` (the setting
+  usage_min_active_days). Both correctable: the provider may hand in the missing log.
+- ``spot_check_failed``: a spot check (抽查) of the claim was recorded as failed
+  (office_tui.usage.spotcheck); fatal.
 - ``store_already_subsidised``: one subsidy per store, ever (FAQ 12). Per store the
   claim holding it is a granted one (核定/已撥款: money committed never moves), else the
   earliest filed (then lowest id) of those not clawed back and not refused on their own
@@ -34,7 +36,7 @@ SQLite only (julianday, date modifiers, UPDATE … FROM): the office's database.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,9 +56,10 @@ from office_tui.core.programme import (
     FATAL_FLAGS,
     SUBSIDISABLE_APPLICATION_STATUSES,
     SUBSIDY_CAP,
-    USAGE_EDGE_DAYS,
+    USAGE_MIN_ACTIVE_DAYS,
 )
 from office_tui.claims.stores import ineligible_sql
+from office_tui.usage import periods as usage_periods
 
 # Flags the first statement computes; store_already_subsidised needs the holders first.
 _OWN_FLAGS = tuple(code for code in CLAIM_FLAGS if code != "store_already_subsidised")
@@ -114,11 +117,10 @@ _OWN_CONDITIONS = {
                    " OR (:close_on IS NOT NULL AND c.filed_on > :close_on))"),
     "withholding_mismatch": "c.withholding_amount <> {subsidy}",
     "missing_documents": "NOT (c.has_declaration AND c.has_receipt AND c.has_signed_contract AND c.has_invoice_copy)",
-    "no_usage_log": ("NOT (EXISTS (SELECT 1 FROM usagedaily u WHERE u.store_id = k.store_id AND u.count > 0"
-                     " AND u.day BETWEEN k.starts_on AND date(k.starts_on, :edge_forward))"
-                     " AND EXISTS (SELECT 1 FROM usagedaily u WHERE u.store_id = k.store_id AND u.count > 0"
-                     " AND u.day BETWEEN date(coalesce(k.terminated_on, k.ends_on), :edge_back)"
-                     " AND coalesce(k.terminated_on, k.ends_on)))"),
+    # temp.usage_verdict (office_tui.usage.periods): 1 no event in the term, 2 a period short.
+    "no_usage_log": "v.state = 1",
+    "usage_gap": "v.state = 2",
+    "spot_check_failed": "EXISTS (SELECT 1 FROM spotcheck sc WHERE sc.claim_id = c.id AND sc.result = 'fail')",
 }
 assert set(_OWN_CONDITIONS) == set(_OWN_FLAGS)
 
@@ -137,6 +139,8 @@ FROM claim c
 JOIN contract k ON k.id = c.contract_id
 JOIN invoice i ON i.id = c.invoice_id
 JOIN store s ON s.id = k.store_id
+JOIN usage_verdict v ON v.claim_id = c.id
+{{where}}
 """
 
 _GRANTED = _quoted(CLAIM_GRANTED_STATUSES)
@@ -206,7 +210,10 @@ WHERE id IN (SELECT k.id FROM rc_holder h JOIN contract k ON k.store_id = h.stor
 """
 _HOLD = "UPDATE contract SET subsidised = 1 WHERE NOT subsidised AND id IN (SELECT contract_id FROM rc_holder)"
 
-_TEMP_TABLES = ("rc_claim", "rc_holder", "rc_result", "rc_flags")
+_TEMP_TABLES = ("rc_claim", "rc_holder", "rc_result", "rc_flags", "rc_store")
+# Only the claims of some stores (a usage import's): every claim of each such store, so
+# that the one subsidy per store is decided among all of them.
+_STORES_ONLY = "WHERE k.store_id IN (SELECT store_id FROM rc_store)"
 PASS_CACHE_KIB = 65_536
 
 
@@ -228,11 +235,16 @@ class ReconcileSummary:
 
 
 def reconcile(target: Engine | Session, actor=None, *, close_on: date | None = None,
-              cap: int = SUBSIDY_CAP) -> ReconcileSummary:
-    """Reconcile every claim (see the module's docstring); ``close_on`` is the announced
-    claims deadline (config.claims_close_on). Given a session, runs in its transaction
-    (an import reconciles before it commits); given an engine, in its own audited one."""
+              cap: int = SUBSIDY_CAP, min_active_days: int | None = None,
+              stores: Iterable[int] | None = None) -> ReconcileSummary:
+    """Reconcile every claim (see the module's docstring) — or, given ``stores`` (store
+    ids), every claim of those stores; ``close_on`` is the announced claims deadline
+    (config.claims_close_on), ``min_active_days`` the setting usage_min_active_days (read
+    from the settings in force when not given, so that every caller judges alike). Given a session, runs in its transaction (an import reconciles before it commits);
+    given an engine, in its own audited one."""
     started = time.perf_counter()
+    if min_active_days is None:
+        min_active_days = active_days_setting()
     with unit_of_work(target, actor, "reconcile") as session:
         _check_dialect(session)
         session.flush()  # the caller's pending changes are what the pass must see
@@ -242,10 +254,16 @@ def reconcile(target: Engine | Session, actor=None, *, close_on: date | None = N
         connection.exec_driver_sql(f"PRAGMA cache_size=-{PASS_CACHE_KIB}")
         for name in _TEMP_TABLES:
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
-        params = {"cap": cap, "window": CLAIM_WINDOW_DAYS, "close_on": close_on.isoformat() if close_on else None,
-                  "edge_forward": f"+{USAGE_EDGE_DAYS - 1} days", "edge_back": f"-{USAGE_EDGE_DAYS - 1} days"}
+        params = {"cap": cap, "window": CLAIM_WINDOW_DAYS, "close_on": close_on.isoformat() if close_on else None}
+        where = ""
+        if stores is not None:
+            connection.exec_driver_sql("CREATE TEMP TABLE rc_store (store_id INTEGER PRIMARY KEY)")
+            connection.exec_driver_sql("INSERT OR IGNORE INTO rc_store VALUES (?)", [(int(s),) for s in stores])
+            where = _STORES_ONLY
         try:
-            connection.execute(text(_CHECKS), params)
+            usage_periods.create_terms(connection, where)
+            usage_periods.create_verdicts(connection, min_active_days)
+            connection.execute(text(_CHECKS.format(where=where)), params)
             connection.execute(text(_HOLDERS))
             connection.exec_driver_sql("CREATE INDEX temp.rc_holder_store ON rc_holder (store_id)")
             connection.exec_driver_sql(_RESULT)
@@ -267,6 +285,7 @@ def reconcile(target: Engine | Session, actor=None, *, close_on: date | None = N
                     if mask & _bit(code):
                         flag_counts[code] += n
         finally:
+            usage_periods.drop_verdicts(connection)
             for name in _TEMP_TABLES:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{name}")
         changed = len(amounts | statuses)
@@ -279,6 +298,16 @@ def reconcile(target: Engine | Session, actor=None, *, close_on: date | None = N
         by_status={code: by_status.get(code, 0) for code in CLAIM_STATUSES if by_status.get(code)},
         by_flag={code: flag_counts[code] for code in CLAIM_FLAGS if flag_counts[code]},
         seconds=time.perf_counter() - started)
+
+
+def active_days_setting() -> int:
+    """The setting usage_min_active_days in force (load_settings refuses a bad one)."""
+    from office_tui.core.config import load_settings
+
+    try:
+        return load_settings().usage_min_active_days
+    except ValueError:  # a settings file that cannot be read: the command opening the office says so
+        return USAGE_MIN_ACTIVE_DAYS
 
 
 def one_year_end(starts: date) -> date:

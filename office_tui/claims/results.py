@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from office_tui.core.programme import CLAIM_STATUSES, CLAIM_WINDOW_DAYS, USAGE_EDGE_DAYS
+from office_tui.core.programme import CLAIM_STATUSES, CLAIM_WINDOW_DAYS
 from office_tui.claims.reconcile import one_year_end, split_flags
 
 
@@ -54,14 +54,15 @@ JOIN store s ON s.id = k.store_id JOIN provider p ON p.id = k.provider_id
 def claim_results(target: Engine | Session, *, status: str | None = None, flagged: bool | None = None,
                   claim_nos: list[str] | None = None, limit: int | None = None, offset: int = 0,
                   date_style: str = "roc", reasons: bool = True, budget_total: int | None = None,
-                  close_on: date | None = None) -> list[ClaimResult]:
+                  close_on: date | None = None, min_active_days: int | None = None) -> list[ClaimResult]:
     """Claims in filing order as the last pass left them: all, or one status (a tab),
     only flagged ones (``flagged=True``: the exceptions queue) or clean ones, or the
     numbers given; a page of them with ``limit``/``offset``. ``reasons=False`` leaves
     the reasons out (JSON of all claims needs only the codes). ``budget_total``
     (Settings.budget_total) decides which clean claims wait for budget, and their
     status reason says so; ``close_on`` (Settings.claims_close_on) lets a late claim's
-    reason name the announced deadline."""
+    reason name the announced deadline; ``min_active_days`` (Settings.usage_min_active_days,
+    read from the settings when not given) lets a usage gap's reason name the short periods."""
     where, params = [], {}
     if status:
         where.append("c.status = :status")
@@ -75,7 +76,7 @@ def claim_results(target: Engine | Session, *, status: str | None = None, flagge
     sql = _RESULTS + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY c.filed_on, c.id"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    rules = _Rules(date_style, reasons, budget_total, close_on)
+    rules = _Rules(date_style, reasons, budget_total, close_on, min_active_days)
     if isinstance(target, Session):
         return _results(target, sql, params, rules)
     from office_tui.core.db import read_session
@@ -104,6 +105,14 @@ class _Rules:
     reasons: bool
     budget_total: int | None
     close_on: date | None
+    min_active_days: int | None = None
+
+    def active_days(self) -> int:
+        if self.min_active_days is not None:
+            return self.min_active_days
+        from office_tui.claims.reconcile import active_days_setting
+
+        return active_days_setting()
 
 
 def _results(session: Session, sql: str, params: dict, rules: _Rules) -> list[ClaimResult]:
@@ -226,6 +235,25 @@ class _Context:
             missing = [t(key) for (_, key), present in zip(DOCUMENTS, r[13:17]) if not present]
             params = {"documents": "、".join(missing)}
         elif code == "no_usage_log":
-            params = {"starts": format_date(starts, style), "end": format_date(end, style),
-                      "days": USAGE_EDGE_DAYS}
+            params = {"starts": format_date(starts, style), "end": format_date(end, style)}
+        elif code == "usage_gap":
+            need = self.rules.active_days()
+            short = [p for p in self.usage(r[23], starts, end, need) if not p.ok]
+            params = {"need": need, "periods": "、".join(
+                t("flag.usage_gap_period", first=format_date(p.first, style), last=format_date(p.last, style),
+                  days=p.active_days) for p in short) or "—"}
+        elif code == "spot_check_failed":
+            found = self.session.execute(text(
+                "SELECT checked_on, note FROM spotcheck WHERE claim_id = :claim AND result = 'fail'"
+                " ORDER BY checked_on DESC, draw_id DESC LIMIT 1"), {"claim": r[0]}).first()
+            params = {"day": format_date(_day(found[0]), style) if found else "—", "note": found[1] if found else ""}
         return t(f"flag.{code}", **params)
+
+    def usage(self, store_id: int, starts: date, end: date, need: int):
+        """Each monthly period of the term and its use (office_tui.usage.periods)."""
+        from office_tui.usage.periods import judge
+
+        counts = {_day(day): n for day, n in self.session.execute(text(
+            "SELECT day, count FROM usagedaily WHERE store_id = :store AND day BETWEEN :starts AND :end"),
+            {"store": store_id, "starts": starts.isoformat(), "end": end.isoformat()}).all()}
+        return judge(starts, end, counts, need)[1]

@@ -4,8 +4,9 @@ An area's module (office_tui/cli/<area>.py) has one function, ``register(cli)``,
 declares its commands on :class:`Commands`: :meth:`Commands.command` adds one (the
 shared ``--db``/``--lang``, ``--json``, ``--batch`` and ``-o`` options come from parent
 parsers written once here), :meth:`Commands.import_command` adds an ``import KIND``
-(the one import handler: the file is checked, the importer runs, its report is printed
-or given as JSON). Each command says what it needs of the office (:data:`NOTHING`,
+(the one import handler: the file — or files — checked, the importer run, with a
+progress line on a terminal when it reports progress, its report printed or given as
+JSON, and exit status 1 when the report says something failed). Each command says what it needs of the office (:data:`NOTHING`,
 :data:`READS`, :data:`WRITES`); the handler is called as ``handler(args, shell)`` and
 opens the office through ``shell`` at most once, only as far as it declared:
 
@@ -20,6 +21,7 @@ Either way the shell's actor is found once, and a committee member's account is 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -150,29 +152,65 @@ class Commands:
         parser.set_defaults(handler=handler, opens=opens)
         return parser
 
-    def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False) -> argparse.ArgumentParser:
+    def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False,
+                       several: bool = False) -> argparse.ArgumentParser:
         """``import KIND FILE [--json]``: ``importer(shell, path)`` returns a report with
-        ``lines()`` and ``to_json()``."""
+        ``lines()`` and ``to_json()`` (and ``failed``, True when the command should end
+        with exit status 1). With ``several``, ``import KIND FILE…``: the importer is
+        called as ``importer(args, shell, paths, progress)``, ``progress(done, total)``
+        drawing a progress line on a terminal (None otherwise)."""
         parser = self.command(self.imports, kind, help_key, run_import, json=True)
-        parser.add_argument("source", metavar="DIR" if folder else "FILE")
-        parser.set_defaults(importer=importer, source_is_folder=folder)
+        if several:
+            parser.add_argument("sources", nargs="+", metavar="FILE")
+        else:
+            parser.add_argument("source", metavar="DIR" if folder else "FILE")
+        parser.set_defaults(importer=importer, source_is_folder=folder, several=several)
         return parser
 
 
 def run_import(args, shell: Shell) -> int:
-    """The one import handler: the file (or folder) is there, the import runs, its report
-    is printed — or given as JSON with ``--json``."""
-    path = Path(args.source)
-    if args.source_is_folder and not path.is_dir():
-        raise CommandError("cli.no_such_folder", path=args.source)
-    if not args.source_is_folder and not path.is_file():
-        raise CommandError("cli.no_such_file", path=args.source)
-    report = args.importer(shell, path)
+    """The one import handler: the files (or folder) are there, the import runs, its
+    report is printed — or given as JSON with ``--json``."""
+    sources = args.sources if args.several else [args.source]
+    for source in sources:
+        path = Path(source)
+        if args.source_is_folder and not path.is_dir():
+            raise CommandError("cli.no_such_folder", path=source)
+        if not args.source_is_folder and not path.is_file():
+            raise CommandError("cli.no_such_file", path=source)
+    if args.several:
+        line = ProgressLine() if sys.stderr.isatty() else None
+        try:
+            report = args.importer(args, shell, [Path(source) for source in sources], line)
+        finally:
+            if line is not None:
+                line.close()
+    else:
+        report = args.importer(shell, Path(args.source))
     if args.json:
         json_out(report.to_json())
     else:
         print("\n".join(report.lines()))
-    return EXIT_OK
+    return EXIT_FAILED if getattr(report, "failed", False) else EXIT_OK
+
+
+class ProgressLine:
+    """A percentage on one line of stderr, redrawn at most every whole percent."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent != self.shown:
+            self.shown = percent
+            sys.stderr.write(f"\r{t('cli.progress', percent=percent)}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown >= 0:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 # -- small shared pieces ----------------------------------------------------------------

@@ -46,6 +46,7 @@ AREAS = (
     Area("office_tui.cli.publication", exports=("approvals", "scoresheets", "summary")),
     Area("office_tui.cli.claims", top=("reconcile", "claims"), imports=("claims", "past-recipients"),
          exports=("claims", "payments", "withholding")),
+    Area("office_tui.cli.usage", top=("usage", "spotcheck"), imports=("usage",), exports=("spotcheck",)),
 )
 
 

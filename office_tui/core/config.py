@@ -57,6 +57,9 @@ class Settings:
     # The announced last day for filing claims (ISO or ROC date; "" = none announced):
     # a claim filed after it is late whatever its contract's end (docs/rules/claims.md).
     claims_close_on: str = ""
+    # Continued use: days with an event needed in every monthly period of a contract's
+    # term (docs/rules/usage.md); at least 1.
+    usage_min_active_days: int = 1
 
 
 def _normalise_lang(value: str) -> str:
@@ -120,6 +123,9 @@ def _check_money_settings(settings: Settings, path: Path) -> None:
         raise SettingsError("error.bad_budget_total", path=str(path), value=repr(budget))
     if settings.claims_close_on not in ("", None) and claims_close_on(settings) is None:
         raise SettingsError("error.bad_claims_close_on", path=str(path), value=repr(settings.claims_close_on))
+    days = settings.usage_min_active_days
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 28:
+        raise SettingsError("error.bad_usage_min_active_days", path=str(path), value=repr(days))
 
 
 def claims_close_on(settings: Settings):

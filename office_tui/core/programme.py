@@ -50,12 +50,17 @@ CLAIM_OPEN_STATUSES = ("filed", "incomplete", "rejected")
 CLAIM_FLAGS = (
     "invoice_mismatch", "invoice_malformed", "invoice_duplicate", "store_ineligible",
     "store_already_subsidised", "existing_customer", "contract_too_short", "no_approved_solution",
-    "filed_late", "withholding_mismatch", "missing_documents", "no_usage_log",
+    "filed_late", "withholding_mismatch", "missing_documents", "no_usage_log", "usage_gap", "spot_check_failed",
 )
 FATAL_FLAGS = ("store_ineligible", "store_already_subsidised", "existing_customer", "contract_too_short",
-               "no_approved_solution", "filed_late")
+               "no_approved_solution", "filed_late", "spot_check_failed")
 # Applications whose solution a contract may cover (approved by the ministry, or listed).
 SUBSIDISABLE_APPLICATION_STATUSES = ("approved", "listed")
-USAGE_EDGE_DAYS = 30  # a usage log covers a term with use in its first and its last 30 days
+# Continued use (docs/rules/usage.md): every monthly period of the term needs at least this
+# many days with an event; the setting usage_min_active_days overrides it.
+USAGE_MIN_ACTIVE_DAYS = 1
+# Verdicts of usage verification, per claim: every period used, some period short, no event.
+USAGE_VERDICTS = ("covered", "gap", "no_log")
+SPOT_CHECK_RESULTS = ("pass", "fail")
 
 NOTICE_STATUSES = ("open", "corrected", "lapsed", "withdrawn")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from array import array
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -21,13 +22,15 @@ from office_tui.core import audit
 from office_tui.core.errors import OfficeError
 from office_tui.core.auth import Actor, hash_password
 from models.clock import OFFICE_TZ, office_today
-from office_tui.core.db import write_session
+from office_tui.core.db import read_session, write_session
+from office_tui.core.months import monthly_periods
 from office_tui.claims.reconcile import one_year_end
 from office_tui.demo import names
 from office_tui.core.programme import (BUDGET_TOTAL, CATEGORIES, CLAIM_FLAGS, CLAIM_WINDOW_DAYS, FATAL_FLAGS, INDUSTRIES,
                                   SUBSIDISABLE_APPLICATION_STATUSES, SUBSIDY_CAP)
 from office_tui.core.ubn import make_ubn
 from office_tui.core.workdays import WorkCalendar
+from office_tui.usage.periods import GAP, NO_LOG, judge
 
 DEMO_PASSWORD = "demo"
 CRITERIA = [f"T{i}" for i in range(1, 10)] + [f"P{i}" for i in range(1, 5)]
@@ -44,16 +47,17 @@ class Scale:
     usage_stores: int
     reviewers: int
     unsigned_every: int  # every Nth store has no contract yet (0: all signed)
+    usage_files: bool  # usage comes in through the usage importer from generated files
     earliest_start: int  # contracts start between this many days ago …
     latest_start: int  # … and this many (a term is 365 days; claims follow its end)
 
 
 SCALES = {
     "small": Scale(providers=40, applications=60, stores=300, usage_stores=300, reviewers=10,
-                   unsigned_every=10, earliest_start=465, latest_start=330),
+                   unsigned_every=10, usage_files=True, earliest_start=465, latest_start=330),
     # Every store signed and every term over: 100,000 claims to reconcile.
     "large": Scale(providers=2_000, applications=5_000, stores=100_000, usage_stores=10_000, reviewers=40,
-                   unsigned_every=0, earliest_start=470, latest_start=420),
+                   unsigned_every=0, usage_files=False, earliest_start=470, latest_start=420),
 }
 
 
@@ -332,7 +336,7 @@ class _Builder:
 
     def contracts_and_claims(self, stores: list[dict], apps: list[dict]) -> list[dict]:
         """One standard contract per signed store, on a solution approved or listed (so
-        that its claim can pass); the returned order decides which stores usage() logs."""
+        that its claim can pass); the returned order decides which stores usage_counts() logs."""
         rng = self.rng
         listed = [a for a in apps if a["status"] in SUBSIDISABLE_APPLICATION_STATUSES]
         contracts, links, plans = [], [], []
@@ -364,8 +368,10 @@ class _Builder:
     def _claims(self, contracts: list[dict], plans: list) -> None:
         """Claims for the terms that have ended, each with the subsidy, flags and status
         reconciliation gives it (office_tui.claims.reconcile; test_reconcile checks that a pass
-        over the demo changes nothing). Stores beyond usage_stores get no usage log, so
-        their claims wait for one (no_usage_log)."""
+        over the demo changes nothing). The usage is drawn first (usage_counts), so that
+        each claim's continued-use verdict (office_tui.usage.periods) is known: stores
+        beyond usage_stores get no usage log, so their claims wait for one
+        (no_usage_log); a few claims already flagged otherwise get a gap or no log."""
         rng, invoices, pending = self.rng, [], []
         for position, (row, (n, _, existing, terminated, operating)) in enumerate(zip(contracts, plans)):
             end = terminated or row["ends_on"]
@@ -378,12 +384,15 @@ class _Builder:
             letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
             invoices.append(dict(invoice_no=f"{letters[n % 24]}{letters[(n // 24) % 24]}{10_000_000 + n:08d}",
                                  contract_id=row["id"], issued_on=row["starts_on"], amount=amount, electronic=rng.random() < 0.8))
-            has_log = position < self.scale.usage_stores  # usage() logs the first usage_stores contracts
-            pending.append((row, filed, amount, existing, terminated, operating, has_log))
+            pending.append((row, filed, amount, existing, terminated, operating, position))
         self.put(m.Invoice, invoices)
         invoice_ids = self.ids(m.Invoice.contract_id, m.Invoice.id)
+        self.usage_counts(contracts)
+        self._gaps(pending)
         claims, granted = [], 0
-        for row, filed, amount, existing, terminated, operating, has_log in sorted(pending, key=lambda p: (p[1], p[0]["id"])):
+        for row, filed, amount, existing, terminated, operating, position in sorted(pending, key=lambda p: (p[1], p[0]["id"])):
+            verdict = self._verdict(position, row["starts_on"], terminated or row["ends_on"])
+            has_log = verdict != NO_LOG
             subsidy = row["subsidy"]
             if terminated:
                 # Days performed over contract days, both counting their first and last day.
@@ -392,7 +401,7 @@ class _Builder:
             end = terminated or row["ends_on"]
             found = {"invoice_mismatch": amount != row["total"], "store_ineligible": not operating,
                      "existing_customer": existing, "filed_late": (filed - end).days > CLAIM_WINDOW_DAYS,
-                     "no_usage_log": not has_log}
+                     "no_usage_log": verdict == NO_LOG, "usage_gap": verdict == GAP}
             flags = [code for code in CLAIM_FLAGS if found.get(code)]
             age, reason, approved = (self.today - filed).days, "", None
             if any(code in FATAL_FLAGS for code in flags):
@@ -416,19 +425,56 @@ class _Builder:
                                clawed_back_on=None, created_at=self.now))
         self.put(m.Claim, claims)
 
-    def usage(self, contracts: list[dict]) -> None:
-        rng, rows, total = self.rng, [], 0
+    def usage_counts(self, contracts: list[dict]) -> None:
+        """Each logged store's daily counts from its contract's start to today (at most a
+        year): the first usage_stores contracts, their use growing as the 商圈 targets do."""
+        rng = self.rng
+        self.usage_log: list[tuple[dict, array]] = []
         for row in contracts[: self.scale.usage_stores]:
             keen = rng.random()
             start = row["starts_on"]
+            counts = array("q")
             for day_no in range(365):
                 day = start + timedelta(days=day_no)
                 if day > self.today:
                     break
                 month = day_no // 30 + 1
                 weekly_target = {1: 5, 2: 10, 3: 15}.get(month, 20)
-                count = max(0, round(rng.gauss(weekly_target / 7 * (0.6 + keen * 0.9), 1.2)))
-                rows.append(dict(store_id=row["store_id"], day=day, count=count))
+                counts.append(max(0, round(rng.gauss(weekly_target / 7 * (0.6 + keen * 0.9), 1.2))))
+            self.usage_log.append((row, counts))
+
+    def _gaps(self, pending: list) -> None:
+        """A few claims already flagged otherwise (so that the offices' figures stay as
+        they were) lose a month of use, or all of it: every verdict appears."""
+        pick = random.Random(7_919)
+        for row, filed, amount, existing, terminated, operating, position in pending:
+            late = (filed - (terminated or row["ends_on"])).days > CLAIM_WINDOW_DAYS
+            if position >= len(self.usage_log) or not (amount != row["total"] or existing or not operating or late):
+                continue
+            counts = self.usage_log[position][1]
+            if pick.random() < 0.5:
+                periods = monthly_periods(row["starts_on"], terminated or row["ends_on"])
+                gone = periods[pick.randrange(1, max(2, len(periods) - 1))]
+                for i in range((gone.first - row["starts_on"]).days, (gone.last - row["starts_on"]).days + 1):
+                    if i < len(counts):
+                        counts[i] = 0
+            else:
+                for i in range(len(counts)):
+                    counts[i] = 0
+
+    def _verdict(self, position: int, start: date, end: date) -> str:
+        if position >= len(self.usage_log):
+            return NO_LOG
+        counts = self.usage_log[position][1]
+        return judge(start, end, {start + timedelta(days=i): n for i, n in enumerate(counts) if n})[0]
+
+    def usage(self) -> None:
+        """The large office's daily counts straight into UsageDaily (millions of rows);
+        the small one's come in through the usage importer (import_demo_usage)."""
+        rows, total = [], 0
+        for row, counts in self.usage_log:
+            for i, count in enumerate(counts):
+                rows.append(dict(store_id=row["store_id"], day=row["starts_on"] + timedelta(days=i), count=count))
                 if len(rows) >= CHUNK * 5:
                     self.s.connection().execute(insert(m.UsageDaily.__table__), rows)
                     total += len(rows)
@@ -453,6 +499,20 @@ class _Builder:
         self.put(m.User, rows)
 
 
+def spot_checks(engine: Engine, actor: Actor | None, seed: int, today: date) -> None:
+    """A 5 % spot-check draw (at least one claim per provider) with three results
+    recorded: two found as claimed, one not (its claim is listed for claw-back)."""
+    from office_tui.usage.spotcheck import draw, record_result, sample_rows
+
+    with write_session(engine, actor, reason="demo spot checks") as session:
+        made = draw(session, actor, 5, min_per_provider=1, seed=seed)
+        drawn = sample_rows(session, made.id)
+        for k, row in enumerate(drawn[:3]):
+            record_result(session, actor, row.claim_no, k < 2,
+                          "後台使用流量紀錄與請款資料相符" if k < 2 else "現場查核：店家表示已半年未使用系統",
+                          on=today - timedelta(days=3 - k))
+
+
 def load_demo(engine: Engine, actor: Actor | None, scale: str = "small", seed: int = 1,
               today: date | None = None) -> dict[str, int]:
     """Load the demo office into an empty database; returns row counts per table."""
@@ -473,9 +533,18 @@ def load_demo(engine: Engine, actor: Actor | None, scale: str = "small", seed: i
         reviewers = b.reviewers(providers)
         b.review(apps, reviewers)
         stores = b.stores(b.districts(providers))
-        contracts = b.contracts_and_claims(stores, apps)
-        b.usage(contracts)
+        b.contracts_and_claims(stores, apps)
+        if SCALES[scale].usage_files:
+            logs = b.usage_log
+        else:
+            b.usage()
+            logs = []
         b.users(reviewers)
         session.add(m.AppMeta(key="demo", value=f"{scale}:{seed}:{today.isoformat()}"))
-        counts = {t.name: session.scalar(select(func.count()).select_from(t)) for t in m.metadata.sorted_tables}
-    return counts
+    if logs:
+        from office_tui.demo.usage_files import import_demo_usage
+
+        import_demo_usage(engine, actor, logs, stores, seed)
+    spot_checks(engine, actor, seed, today)
+    with read_session(engine) as session:
+        return {t.name: session.scalar(select(func.count()).select_from(t)) for t in m.metadata.sorted_tables}
