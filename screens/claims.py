@@ -314,7 +314,8 @@ class ClaimsScreen(TranslatedBindings, Screen):
 
             def job() -> str:
                 paid = mark_paid(self.app.office.engine, self.app.actor, numbers, paid_on=day,
-                                 reason=t("claimsui.pay_reason", n=len(numbers), day=self._day(day)))
+                                 reason=t("claimsui.pay_reason", n=len(numbers), day=self._day(day)),
+                                 close_on=self.close_on)
                 self.app.call_from_thread(lambda: self.marked.clear())
                 return t("claims.paid", n=len(paid)) + "　" + t("claimsui.paid_on", day=self._day(day))
 

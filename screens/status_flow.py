@@ -42,17 +42,23 @@ def ask_status_change(screen: Screen, application_id: int, list_numbers: Callabl
 
 
 def _apply(screen: Screen, numbers: list[str], change: StatusChange, done: Callable[[], None]) -> None:
-    from office_tui.intake.status import set_status
+    from office_tui.intake.status import NOTICE_ONLY, set_status
+    from office_tui.notices.correction import enter_correction
 
     app = screen.app
     try:
-        moves = set_status(app.office.engine, app.actor, numbers, change.status, change.reason)
+        if change.status == NOTICE_ONLY:  # 待補正 comes with its correction notice, raised here
+            moves = enter_correction(app.office.engine, app.actor, numbers, change.reason)
+        else:
+            moves = set_status(app.office.engine, app.actor, numbers, change.status, change.reason)
     except Exception as error:  # noqa: BLE001 - told to the user; each move is its own transaction
         app.call_from_thread(screen.notify, describe(error), severity="error")
         return
     moved = [m for m in moves if m.moved]
     refused = [m for m in moves if not m.moved]
     lines = [t("form.moved", n=len(moved), status=t(f"status.{change.status}"))]
+    if any(m.notice_due is not None for m in moved):
+        lines.append(t("form.notices_raised", n=sum(1 for m in moved if m.notice_due is not None)))
     lines += [describe(m.refusal) for m in refused[:5]]
     warned = sorted({t(w) for m in moved for w in m.warnings})
     if warned:

@@ -105,7 +105,9 @@ class TriageScreen(TranslatedBindings, Screen):
             (t("queue.dates_found"), "、".join(display(("date", d), style) for d in f.dates_found) or "—"),
             (t("queue.pages"), str(f.pages)),
             (t("col.reason"), f.reason or "—"),
-            (t("queue.still_missing"), "、".join(t(f"doc.{k}") for k in f.missing) or t("queue.nothing_missing")),
+            (t("queue.still_missing"), "、".join([*(t(f"doc.{k}") for k in f.missing),
+                                                   *(t("triage.outstanding_deficient", file=name)
+                                                     for name in f.deficient_files)]) or t("queue.nothing_missing")),
         ]
         text = "\n".join(f"[b]{label}[/b]\n  {_escape(value)}" for label, value in lines)
         self.query_one("#facts", Static).update(text)
@@ -131,9 +133,30 @@ class TriageScreen(TranslatedBindings, Screen):
         self.app.call_from_thread(self.reload, following)
 
     def action_accept(self) -> None:
-        from office_tui.documents.triage import accept
+        self._accept(None)
 
-        self._decide(accept)
+    def _accept(self, kind: str | None) -> None:
+        """Accept as ``kind`` (None: as read); a document with warnings only once staff
+        confirm them, each named (office_tui.documents.triage.accept refuses otherwise)."""
+        from office_tui.documents.reading import warning_label
+        from office_tui.documents.triage import accept, warnings_to_confirm
+        from screens.confirm import ConfirmScreen
+
+        if self.facts is None:
+            return
+        warnings = warnings_to_confirm(self.facts.warnings, kind_named=kind is not None)
+        if not warnings:
+            self._decide(accept, kind)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._decide(accept, kind, warnings)
+
+        self.app.push_screen(ConfirmScreen(
+            t("queue.confirm_warnings_title", file=self.facts.file_name),
+            t("queue.confirm_warnings_text", warnings="\n".join(f"・{warning_label(w)}" for w in warnings))),
+            answered)
 
     def action_skip(self) -> None:
         from office_tui.documents.triage import skip
@@ -155,7 +178,6 @@ class TriageScreen(TranslatedBindings, Screen):
 
     def action_accept_as(self) -> None:
         from office_tui.documents.kinds import KINDS
-        from office_tui.documents.triage import accept
         from screens.forms import ChoiceScreen
 
         if self.facts is None:
@@ -164,7 +186,7 @@ class TriageScreen(TranslatedBindings, Screen):
 
         def chosen(kind: str | None) -> None:
             if kind:
-                self._decide(accept, kind)
+                self._accept(kind)
 
         self.app.push_screen(ChoiceScreen(t("queue.accept_as_title", file=self.facts.file_name), options), chosen)
 

@@ -4,7 +4,7 @@ that move a due date, lapsing by itself on the right day, and the clock's zone."
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import Session, select
@@ -49,6 +49,9 @@ def _app(engine, number=pdfs.FIRST) -> Application:
     (date(2021, 7, 10), date(2021, 7, 14)),   # received on a Saturday: day 1 is Monday
 ])
 def test_due_is_the_third_working_day_after_the_notice(office, notified, due):
+    with write_session(office, STAFF) as s:  # submitted before every notice day counted here
+        app = s.exec(select(Application).where(Application.application_no == pdfs.FIRST)).one()
+        app.submitted_at = datetime(2021, 1, 4, 10, 0, tzinfo=timezone.utc)
     notice = raise_notice(office, STAFF, pdfs.FIRST, notified, ["缺營業稅繳納證明"])
     assert notice.due_on == due and notice.working_days == 3
 
