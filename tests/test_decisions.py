@@ -184,3 +184,42 @@ def test_a_conflicted_member_is_never_an_outlier_to_settle(engine, office):
     assert error.value.key == "outlier.not_an_outlier"
     [result] = run_decide(engine, ["C2"], "approve")
     assert result.decided and result.score == pytest.approx(70)
+
+
+# -- what a decision must rest on --------------------------------------------------------------
+def test_deciding_with_sheets_missing_needs_the_reason_which_is_kept(engine, office):
+    [refused] = run_decide(engine, ["C1"], "approve")
+    assert refused.refusal.key == "decide.sheets_missing" and status_of(engine, "C1") == "eligible"
+    message = describe(refused.refusal)
+    assert "3／4" in message and "R4" in message and "--incomplete-reason" in message
+    assert (refused.sheets_submitted, refused.sheets_assigned) == (3, 4)
+    [result] = run_decide(engine, ["C1"], "approve", incomplete_reason=R4_MISSING)
+    assert result.decided and result.incomplete_reason == R4_MISSING
+    with read_session(engine) as s:
+        decision = s.exec(select(Decision).where(Decision.application_id == office["C1"])).one()
+        assert decision.incomplete_reason == R4_MISSING
+        reasons = [e.reason for e in s.exec(select(AuditEntry).where(AuditEntry.table_name == "application"))]
+    assert any(R4_MISSING in reason and "3／4" in reason for reason in reasons)
+
+
+def test_a_complete_application_needs_no_reason_and_keeps_none(engine, office):
+    resolve(engine, "C2", "R3", "維持原評分")
+    [result] = run_decide(engine, ["C2"], "approve", incomplete_reason="用不到")
+    assert result.decided and result.incomplete_reason == "" and (result.sheets_submitted, result.sheets_assigned) == (3, 3)
+    with read_session(engine) as s:
+        assert s.exec(select(Decision.incomplete_reason).where(Decision.application_id == office["C2"])).one() == ""
+
+
+def test_a_decision_date_after_today_is_refused(engine, office):
+    from office_tui.core.dates import FutureDateError
+
+    with pytest.raises(FutureDateError) as error:
+        run_decide(engine, ["C1"], "waitlist", incomplete_reason=R4_MISSING, day=date(2026, 11, 21))
+    assert "115/11/21" in describe(error.value) and "今天" in describe(error.value)
+    assert status_of(engine, "C1") == "eligible"
+
+
+def test_a_decision_date_before_the_submission_is_refused(engine, office):
+    [refused] = run_decide(engine, ["C1"], "waitlist", incomplete_reason=R4_MISSING, day=date(2021, 6, 30))
+    assert refused.refusal.key == "decide.before_submission"
+    assert status_of(engine, "C1") == "eligible"

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Application, Batch, Decision, OutlierResolution, Reviewer
+from office_tui.core import audit
 from office_tui.core.actor import Actor
 from models.clock import OFFICE_TZ, now_utc
 from office_tui.committee.batch_tally import BatchTally, batch_tally, submitted_totals
@@ -195,16 +196,20 @@ def _decide_one(session: Session, actor: Actor, result: DecisionResult, tallies:
     if result.incomplete_reason:
         reason += t("decision.reason_incomplete", submitted=row.submitted, assigned=row.assigned,
                     why=result.incomplete_reason)
-    decision = session.scalars(select(Decision).where(Decision.application_id == application.id)).first()
-    if decision is None:
-        decision = Decision(application_id=application.id, outcome=new, decided_on=decided_on)
-    decision.outcome, decision.decided_on, decision.doc_no = new, decided_on, doc_no
-    decision.rank, decision.score, decision.decided_by = row.rank, result.score, actor.user_id
-    decision.incomplete_reason = result.incomplete_reason
-    session.add(decision)
-    session.flush()
-    result.warnings.extend(move(session, application, new, actor, reason, decision=decision))
-    if new == "approved":
-        move(session, application, "listed", actor, reason)
+    # The decision's own words are the audit reason of what it writes: the decision row
+    # and the application's moves.
+    with audit.reason_for(session, reason):
+        decision = session.scalars(select(Decision).where(Decision.application_id == application.id)).first()
+        if decision is None:
+            decision = Decision(application_id=application.id, outcome=new, decided_on=decided_on)
+        decision.outcome, decision.decided_on, decision.doc_no = new, decided_on, doc_no
+        decision.rank, decision.score, decision.decided_by = row.rank, result.score, actor.user_id
+        decision.incomplete_reason = result.incomplete_reason
+        session.add(decision)
+        session.flush()
+        result.warnings.extend(move(session, application, new, actor, reason, decision=decision))
+        if new == "approved":
+            move(session, application, "listed", actor, reason)
+        session.flush()
     result.new = application.status
     result.decided = True
