@@ -39,6 +39,7 @@ def fixed(value: float | None) -> str:
 class DecisionAnswer:
     decided_on: date
     doc_no: str
+    incomplete_reason: str = ""  # asked when some of the applications have sheets missing
 
 
 class TallyScreen(TranslatedBindings, Screen):
@@ -262,10 +263,17 @@ class TallyScreen(TranslatedBindings, Screen):
         fields = [TextField("day", t("ranking.decided_on"), "ranking.date_required",
                             value=cell("date", office_today(), self.app.settings.date_style), check=check_date),
                   TextField("doc_no", t("ranking.doc_no"), "ranking.doc_no_required" if outcome != "waitlist" else None)]
+        # Sheets still missing: the decision needs the reason for deciding on what there is.
+        short = [row for row in self.result.rows if row.application_no in numbers and row.missing] \
+            if self.result is not None else []
+        if short:
+            fields.append(TextField("incomplete", t("ranking.incomplete_reason", applications="、".join(
+                f"{row.application_no} {row.submitted}/{row.assigned}" for row in short)),
+                "ranking.incomplete_reason_required"))
         title = t("ranking.decide_title", outcome=t(f"ranking.outcome_{outcome}"), n=len(numbers),
                   first=numbers[0])
-        self.app.push_screen(TextFieldsScreen(title, fields, lambda v: DecisionAnswer(parse_date(v["day"]),
-                                                                                      v["doc_no"])), given)
+        self.app.push_screen(TextFieldsScreen(title, fields, lambda v: DecisionAnswer(
+            parse_date(v["day"]), v["doc_no"], v.get("incomplete", ""))), given)
 
     def _decide(self, numbers: list[str], outcome: str, answer: DecisionAnswer) -> None:
         def job() -> str | None:
@@ -275,7 +283,7 @@ class TallyScreen(TranslatedBindings, Screen):
             reason = t("ranking.decide_reason", outcome=t(f"ranking.outcome_{outcome}"), doc_no=answer.doc_no or "-")
             with write_session(self.app.office.engine, self.app.actor, reason) as s:
                 results = decide(s, self.app.actor, numbers, outcome, answer.decided_on, answer.doc_no,
-                                 method=self.method)
+                                 method=self.method, incomplete_reason=answer.incomplete_reason)
             refused = [r for r in results if r.refusal is not None]
             done = len(results) - len(refused)
             self.app.call_from_thread(lambda: self.marked.clear())

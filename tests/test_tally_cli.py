@@ -81,10 +81,11 @@ def test_import_scores_and_reopen(engine, office, db_url, tmp_path):
     path.write_text("申請編號,委員編號," + ",".join(CODES) + "\nC6,R1," + ",".join(["90"] * len(CODES))
                     + "\nC2,R5," + ",".join(["90"] * len(CODES)) + "\n", encoding="utf-8-sig")
     imported = run_cli("import", "scores", str(path), "--json", "--db", db_url)
-    assert imported.returncode == 0, imported.stderr
+    assert imported.returncode == 1, imported.stderr  # row 3 refused; row 2 went in all the same
     report = json.loads(imported.stdout)
     assert report["accepted"] == [2] and report["unchanged"] == [] and report["unknown_columns"] == []
     assert [(e["row"], e["column"]) for e in report["rejected"]] == [(3, "委員編號")]
+    assert report["assigned"] == [{"row": 2, "application_no": "C6", "reviewer_no": "R1", "load": 3, "cap": 3}]
 
     reopened = run_cli("sheets", "reopen", "C6", "R1", "--reason", "紙本誤植", "--db", db_url)
     assert reopened.returncode == 0, reopened.stderr

@@ -14,7 +14,10 @@ opens the office through ``shell`` at most once, only as far as it declared:
   schema is refused with the command that upgrades it), lapse overdue notices;
 * ``WRITES`` — connect, migrate if needed (copying the file aside first), lapse.
 
-Either way the shell's actor is found once, and a committee member's account is refused.
+A database that is not there (or is empty) is refused, naming it, unless the command
+declared ``creates=True`` (``demo``, ``db init``, ``db upgrade``): a mistyped ``--db``
+never becomes a new, empty office. Either way the shell's actor is found once, and a
+committee member's account is refused.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class Shell:
 
     args: argparse.Namespace
     opens: str = WRITES
+    creates: bool = False  # may make the database when it is not there
     _office: object = field(default=None, init=False, repr=False)
 
     @property
@@ -95,7 +99,8 @@ class Shell:
 
         if self.opens == NOTHING:
             raise RuntimeError("a command declared to need no office opened it")
-        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES)
+        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES,
+                             create=self.creates)
         self._office = opened
         self.actor  # noqa: B018 - a member's account is refused before anything is read
         return opened
@@ -137,9 +142,10 @@ class Commands:
     def exports(self):
         return self.group("export", "cli.export")
 
-    def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, json: bool = False,
-                batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
-        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional"."""
+    def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, creates: bool = False,
+                json: bool = False, batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
+        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional";
+        ``creates``: the command may make a database that is not there yet."""
         parents = [self.common]
         if json:
             parents.append(self.json)
@@ -148,12 +154,12 @@ class Commands:
         if output:
             parents.append(self.output)
         parser = where.add_parser(name, help=t(help_key), parents=parents)
-        parser.set_defaults(handler=handler, opens=opens)
+        parser.set_defaults(handler=handler, opens=opens, creates=creates)
         return parser
 
     def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False) -> argparse.ArgumentParser:
         """``import KIND FILE [--json]``: ``importer(shell, path)`` returns a report with
-        ``lines()`` and ``to_json()``."""
+        ``lines()``, ``to_json()`` and ``refused``."""
         parser = self.command(self.imports, kind, help_key, run_import, json=True)
         parser.add_argument("source", metavar="DIR" if folder else "FILE")
         parser.set_defaults(importer=importer, source_is_folder=folder)
@@ -162,7 +168,9 @@ class Commands:
 
 def run_import(args, shell: Shell) -> int:
     """The one import handler: the file (or folder) is there, the import runs, its report
-    is printed — or given as JSON with ``--json``."""
+    is printed — or given as JSON with ``--json``. The good rows go in whatever the others
+    hold; the command ends 1 when any row was refused (``report.refused``), so a script
+    can tell."""
     path = Path(args.source)
     if args.source_is_folder and not path.is_dir():
         raise CommandError("cli.no_such_folder", path=args.source)
@@ -173,7 +181,7 @@ def run_import(args, shell: Shell) -> int:
         json_out(report.to_json())
     else:
         print("\n".join(report.lines()))
-    return EXIT_OK
+    return EXIT_FAILED if report.refused else EXIT_OK
 
 
 # -- small shared pieces ----------------------------------------------------------------

@@ -110,6 +110,11 @@ class _DocumentsReport:
     def __init__(self, results) -> None:
         self.results = results
 
+    @property
+    def refused(self) -> bool:
+        """A file that went into no application (its folder names none) was not taken in."""
+        return any(r.status == "unmatched" for r in self.results)
+
     def lines(self) -> list[str]:
         from importers.documents import import_summary, report_table
 

@@ -38,7 +38,8 @@ def register(cli: Commands) -> None:
     reopen.add_argument("reviewer_no", metavar="REVIEWER_NO")
     reopen.add_argument("--reason", required=True)
 
-    cli.import_command("scores", "tally.cli_import_scores", _import_scores)
+    scores = cli.import_command("scores", "tally.cli_import_scores", _import_scores)
+    scores.add_argument("--allow-over-cap", action="store_true", help=t("tally.opt_allow_over_cap"))
 
 
 def _figure(value: float | None) -> str:
@@ -159,7 +160,7 @@ def _decide(args, shell) -> int:
 def _import_scores(shell, path):
     from importers.scores import import_scores
 
-    return import_scores(shell.engine, shell.actor, path)
+    return import_scores(shell.engine, shell.actor, path, allow_over_cap=shell.args.allow_over_cap)
 
 
 def _sheets_reopen(args, shell) -> int:

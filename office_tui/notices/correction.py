@@ -319,8 +319,12 @@ class DeckGap:
 
 
 def deck_gaps(engine: Engine, batch_number: int) -> list[DeckGap]:
-    """Eligible applications of the batch that lack their deck as PowerPoint or PDF."""
+    """Eligible applications of the batch that lack their deck as PowerPoint or PDF (a
+    batch there is not is named as unknown)."""
+    from office_tui.intake.applications import find_batch_no
+
     with read_session(engine) as session:
+        find_batch_no(session, batch_number)
         apps = session.exec(
             select(Application.id, Application.application_no, Provider.name)
             .join(Provider, Application.provider_id == Provider.id)
