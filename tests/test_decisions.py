@@ -205,7 +205,8 @@ def test_deciding_with_sheets_missing_needs_the_reason_which_is_kept(engine, off
 def test_a_complete_application_needs_no_reason_and_keeps_none(engine, office):
     resolve(engine, "C2", "R3", "維持原評分")
     [result] = run_decide(engine, ["C2"], "approve", incomplete_reason="用不到")
-    assert result.decided and result.incomplete_reason == "" and (result.sheets_submitted, result.sheets_assigned) == (3, 3)
+    assert result.decided and result.incomplete_reason == ""
+    assert (result.sheets_submitted, result.sheets_assigned) == (3, 3)
     with read_session(engine) as s:
         assert s.exec(select(Decision.incomplete_reason).where(Decision.application_id == office["C2"])).one() == ""
 

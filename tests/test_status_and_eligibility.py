@@ -360,7 +360,8 @@ def test_a_deficient_document_keeps_the_checklist_open_everywhere_until_replaced
     with Session(engine) as s:
         application = s.get(Application, app.id)
         assert not document_gaps(s, application).complete
-        assert items_to_correct(s, application)[0] == "其他證明（獎項、認證、技術服務登錄）（獎狀.pdf）：獎狀影本模糊"
+        first = items_to_correct(s, application)[0]
+    assert first == "其他證明（獎項、認證、技術服務登錄）（獎狀.pdf）：獎狀影本模糊"
     _meet_all(engine, provider.id)
     (move,) = set_status(engine, STAFF, ["C110-1-0001"], "eligible", "x")
     assert move.warnings == ["warn.documents_missing"]
