@@ -210,7 +210,10 @@ class ApplicationRows:
     there are. ``header(field)`` is the column's header as the file writes it."""
 
     def __init__(self, batches: dict[int, SimpleNamespace], header: Callable[[str], str]) -> None:
+        from models.clock import office_today
+
         self.header = header
+        today = office_today()  # a submission or a registration after it has not happened
         required = {c.field for c in APPLICATIONS.columns if c.required}
         self.rules = {name: ColumnRule(_text, name in required, "") for name in (
             "company_name", "website", "address", "owner_name", "contact_name", "contact_email", "contact_mobile",
@@ -221,7 +224,7 @@ class ApplicationRows:
             "application_no": ColumnRule(_application_no, True, "", repeats=False),
             "ubn": ColumnRule(parse_ubn, True, ""),
             "business_items": ColumnRule(_business_items, True, ""),
-            "registered_on": ColumnRule(f.parse_date, False, None),
+            "registered_on": ColumnRule(f.happened(f.parse_date, "event.registered", today), False, None),
             "paid_in_capital": ColumnRule(f.parse_money, True, 0),
             "intro": ColumnRule(_intro, False, ""),
             "capacity": ColumnRule(_capacity, False, ""),
@@ -231,7 +234,8 @@ class ApplicationRows:
             "term_months": ColumnRule(_term, True, MIN_TERM_MONTHS),
             "video_url": ColumnRule(_text, False, "", repeats=False),
             "video_seconds": ColumnRule(f.parse_seconds, False, None),
-            "submitted_at": ColumnRule(f.parse_datetime, True, None, repeats=False),
+            "submitted_at": ColumnRule(f.happened(f.parse_datetime, "event.submitted", today), True, None,
+                                       repeats=False),
         })
 
     def check(self, chunk: Chunk) -> CheckedCells:

@@ -306,6 +306,24 @@ def parse_datetime(value: object) -> datetime:
         raise FieldError("import.field.datetime", value=shown(value)) from None
 
 
+def happened(parse, what: str, today: date | None = None):
+    """``parse`` for the date (or date-time) of an event that has happened — a filing, a
+    submission, an invoice: the value may not lie after today, Asia/Taipei (the one check,
+    :func:`office_tui.core.dates.check_happened`; ``what`` is the event's i18n key).
+    ``today`` fixes the day for a whole import; without it each call reads the clock."""
+
+    def parse_happened(value: object):
+        result = parse(value)
+        day = result.astimezone(OFFICE_TZ).date() if isinstance(result, datetime) else result
+        try:
+            dates.check_happened(day, what, today)
+        except dates.FutureDateError as error:
+            raise FieldError(error.key, **error.params) from None
+        return result
+
+    return parse_happened
+
+
 # -- lists ---------------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"[、,，\s]+")

@@ -40,10 +40,19 @@ class ImportReport:
     unchanged: list[int] = field(default_factory=list)  # already stored exactly so
     rejected: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    # What the import did beyond a row's own cells, one line per row it concerns (e.g. an
+    # assignment a paper sheet made): shown in the report, never a refusal.
+    notes: list[RowError] = field(default_factory=list)
 
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({error.row for error in self.rejected})
+
+    @property
+    def refused(self) -> bool:
+        """Was any row refused? (The good rows went in all the same; a script tells by the
+        command's exit code.)"""
+        return bool(self.rejected)
 
     @property
     def changed(self) -> bool:
@@ -64,7 +73,8 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """The report as staff read it: the summary, each problem, the unknown columns."""
-        lines = [self.summary(), *(str(error) for error in self.rejected)]
+        lines = [self.summary(), *(str(error) for error in self.rejected),
+                 *(t("import.row_note", row=note.row, note=note.reason) for note in self.notes)]
         if self.unknown_columns:
             lines.append(t("import.unknown_columns", columns="、".join(self.unknown_columns)))
         return lines

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from office_tui.layouts import scores_layout
 from importers.report import ImportReport, RowError
 from importers.tabular import ImportFileError, Sheet, open_sheet
 from models import Application, Assignment, Batch, Reviewer, Score
-from office_tui.committee.assignment import assign
+from office_tui.committee.assignment import LoadCap, assign, load_cap
 from office_tui.committee.conflicts import conflict_map
 from office_tui.core.db import write_session
 from office_tui.core.errors import OfficeError, describe
@@ -46,7 +46,7 @@ from office_tui.committee.roster import normalise_reviewer_no
 from office_tui.committee.rubric import Rubric, RubricError, default_rubric, rubric_for
 from office_tui.committee.scoresheets import submit, write_scores
 
-__all__ = ["ImportReport", "RowError", "import_scores"]
+__all__ = ["ImportReport", "RowError", "ScoresImportReport", "import_scores"]
 
 Progress = Callable[[int, int], None]
 _SAME = 1e-9  # scores compare equal within this (xlsx hands back floats)
@@ -88,6 +88,25 @@ def parse_score(value: Any) -> float:
     return number
 
 
+@dataclass
+class ScoresImportReport(ImportReport):
+    """An :class:`ImportReport` that also says, row by row, each assignment a paper sheet
+    made (``assigned``: row, application, member, their load in the batch after it, the
+    cap) — a sheet for a member nobody had assigned is never taken in silently."""
+
+    assigned: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "assigned": list(self.assigned)}
+
+    def note(self, row: int, application_no: str, reviewer_no: str, load: int, cap: int) -> None:
+        self.assigned.append({"row": row, "application_no": application_no, "reviewer_no": reviewer_no,
+                              "load": load, "cap": cap})
+        key = "tally.import_assigned_over_cap" if load > cap else "tally.import_assigned"
+        self.notes.append(RowError(row, "", t(key, application=application_no, reviewer=reviewer_no,
+                                              load=load, cap=cap)))
+
+
 class _Checker:
     """Checks each row against the office's data, loaded once for the whole file."""
 
@@ -117,6 +136,12 @@ class _Checker:
                 .where(Score.assignment_id.in_([i for i, _, _ in self.sheets.values()]))):
             self.stored.setdefault(assignment_id, {})[code] = value
         self.seen: dict[tuple[str, str], int] = {}
+        self.caps: dict[int, LoadCap] = {}  # batch id → its default load cap and the loads, read once
+
+    def cap(self, batch_id: int) -> LoadCap:
+        if batch_id not in self.caps:
+            self.caps[batch_id] = load_cap(self.session, self.batches[batch_id])
+        return self.caps[batch_id]
 
     def require_columns(self) -> None:
         """Every criterion of a rubric the file's applications are scored by needs its
@@ -197,10 +222,12 @@ class _Checker:
         return "unchanged" if same and not row.complete else None
 
 
-def import_scores(engine: Engine, actor, path: str | Path, progress: Progress | None = None) -> ImportReport:
+def import_scores(engine: Engine, actor, path: str | Path, progress: Progress | None = None,
+                  allow_over_cap: bool = False) -> ScoresImportReport:
     """Import the paper score sheets in ``path`` (.xlsx or .csv). A problem with the file
     as a whole raises ImportFileError and nothing is imported; a bad row is reported and
-    left out. ``progress(done, total)`` counts rows."""
+    left out. ``progress(done, total)`` counts rows. ``allow_over_cap``: assign a member
+    already at the load cap all the same (each such row says so)."""
     path = Path(path)
     if getattr(actor, "role", None) == "reviewer":  # paper sheets are keyed in by the office
         raise OfficeError("tally.import_staff_only")
@@ -211,7 +238,7 @@ def import_scores(engine: Engine, actor, path: str | Path, progress: Progress | 
             if missing:
                 raise ImportFileError("import.file.missing_columns", name=path.name,
                                       columns="、".join(sheet.layout.column(n).header for n in missing))
-            report = ImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
+            report = ScoresImportReport(file=path.name, unknown_columns=list(sheet.unknown_columns))
             rows = list(sheet.rows())
         checker = _Checker(session, sheet, rows, report)
         checker.require_columns()
@@ -221,14 +248,14 @@ def import_scores(engine: Engine, actor, path: str | Path, progress: Progress | 
             if isinstance(checked, list):
                 report.rejected.extend(checked)
             else:
-                _write(session, actor, checker, checked, report)
+                _write(session, actor, checker, checked, report, allow_over_cap)
             if progress is not None:
                 progress(done, total)
     report.rejected.sort(key=lambda error: error.row)
     return report
 
 
-def _write(session, actor, checker: _Checker, row: _Row, report: ImportReport) -> None:
+def _write(session, actor, checker: _Checker, row: _Row, report: ScoresImportReport, allow_over_cap: bool) -> None:
     outcome = checker.outcome(row)
     if outcome == "unchanged":
         report.unchanged.append(row.number)
@@ -237,6 +264,17 @@ def _write(session, actor, checker: _Checker, row: _Row, report: ImportReport) -
         report.rejected.append(checker.error(row.number, "reviewer_no", "tally.import_locked",
                                              application=row.application_no, reviewer=row.reviewer_no))
         return
+    app = checker.apps[row.application_no]
+    member = checker.members[normalise_reviewer_no(row.reviewer_no)]
+    new_pair = (app.id, member.id) not in checker.sheets
+    if new_pair:  # no one assigned this member: the load cap of automatic assignment holds
+        cap = checker.cap(app.batch_id)
+        load = cap.loads.get(member.reviewer_no, 0)
+        if load >= cap.cap and not allow_over_cap:
+            report.rejected.append(checker.error(row.number, "reviewer_no", "tally.import_at_cap",
+                                                 application=row.application_no, reviewer=member.reviewer_no,
+                                                 batch=cap.batch_no, load=load, cap=cap.cap))
+            return
     savepoint = session.begin_nested()
     try:
         assignment = assign(session, actor, row.application_no, row.reviewer_no)
@@ -250,4 +288,8 @@ def _write(session, actor, checker: _Checker, row: _Row, report: ImportReport) -
         savepoint.rollback()
         report.rejected.append(RowError(row.number, checker.sheet.header("reviewer_no"), describe(problem)))
         return
+    if new_pair:
+        checker.sheets[(app.id, member.id)] = (assignment.id, assignment.sheet_status, assignment.comment)
+        cap.loads[member.reviewer_no] = load + 1
+        report.note(row.number, row.application_no, member.reviewer_no, load + 1, cap.cap)
     report.accepted.append(row.number)

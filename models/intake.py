@@ -105,6 +105,9 @@ class Document(SQLModel, table=True):
     status: str = Field(default="ok", max_length=16)
     reason: str = ""
     warnings: str = ""  # codes joined by ","
+    # The warnings staff confirmed when they accepted it (as ``warnings`` then was): a
+    # warned document counts only once its warnings are confirmed (docs/rules/documents.md).
+    warnings_confirmed: str = ""
     ubns_found: str = ""
     dates_found: str = ""
     text_preview: str = Field(default="", sa_type=Text)

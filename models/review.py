@@ -89,5 +89,7 @@ class Decision(SQLModel, table=True):
     doc_no: str = ""  # 文號
     rank: Optional[int] = None
     score: Optional[float] = None
+    # Why it was decided with sheets still missing ('' when every sheet was in).
+    incomplete_reason: str = Field(default="", sa_type=Text)
     decided_by: Optional[int] = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

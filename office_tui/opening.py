@@ -1,18 +1,29 @@
-"""Opening the office's database: the same steps for the TUI and every command."""
+"""Opening the office's database: the same steps for the TUI and every command.
+
+Only a few ways in create a database (``demo``, ``db init``, ``db upgrade``, and the TUI
+on the default database in the data directory); every other one refuses a database that
+is not there, naming it — a mistyped ``--db`` never becomes a new, empty office.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from office_tui.core.config import Settings
 from office_tui.core.db import make_engine
+from office_tui.core.errors import OfficeError
 from office_tui.core.migrate import SCHEMA_HEAD, SchemaError, UpgradeResult, current_revision, upgrade
 
 
 # Revisions whose claims are reconciled again once upgraded (see open_office).
 RECONCILE_AFTER = ("0001", "0002", "0003")
+
+
+class NoOfficeError(OfficeError):
+    """The database named holds no office (it is not there, or it is empty)."""
 
 
 @dataclass(frozen=True)
@@ -23,20 +34,46 @@ class Office:
     lapsed: list[int] = field(default_factory=list)  # correction notices that lapsed on opening
 
 
-def open_office(settings: Settings, migrate: bool = True) -> Office:
+def sqlite_file(db_url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database, or one in memory)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(db_url)
+    except Exception:  # noqa: BLE001 - make_engine says what is wrong with the URL
+        return None
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def missing_database(db_url: str) -> Path | None:
+    """The SQLite file ``db_url`` names when there is none there (else None)."""
+    path = sqlite_file(db_url)
+    return path if path is not None and not path.exists() else None
+
+
+def open_office(settings: Settings, migrate: bool = True, create: bool = True) -> Office:
     """Connect, bring the schema up to date (copying an older file aside first) and run
     the chores that must happen whenever the office is opened.
 
     ``migrate=False`` (a command that only reads) never upgrades an existing database:
-    an older schema is refused with the command that upgrades it. A new, empty database
-    still gets its tables, as there is nothing in it to keep."""
+    an older schema is refused with the command that upgrades it. ``create``: a database
+    that is not there yet (or is empty) is made and given its tables; without it such a
+    database is refused, naming it (NoOfficeError) — nothing is created."""
     from office_tui.notices.correction import lapse_overdue
 
+    missing = missing_database(settings.db_url)
+    if missing is not None and not create:
+        raise NoOfficeError("error.no_such_database", path=str(missing))
     engine = make_engine(settings.db_url)
+    current = current_revision(engine) if not (migrate and create) else None
+    if not create and current is None and _no_tables(engine):
+        engine.dispose()
+        raise NoOfficeError("error.database_empty", path=str(sqlite_file(settings.db_url) or settings.db_url))
     if migrate:
         result = upgrade(engine)
     else:
-        current = current_revision(engine)
         if current is None:
             result = upgrade(engine)  # an empty database: SchemaError if it has tables
         elif current != SCHEMA_HEAD:
@@ -54,6 +91,13 @@ def open_office(settings: Settings, migrate: bool = True) -> Office:
         reconcile(engine, None, close_on=claims_close_on(settings),
                   min_active_days=settings.usage_min_active_days)
     return Office(engine, settings, result, lapse_overdue(engine))
+
+
+def _no_tables(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    with engine.connect() as connection:
+        return not inspect(connection).get_table_names()
 
 
 def is_empty(engine: Engine) -> bool:

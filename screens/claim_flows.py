@@ -121,12 +121,12 @@ async def pay(screen: Screen) -> None:
                                                        _day(screen, office_today())))
     if day is None:
         return
-    engine, actor = screen.app.office.engine, screen.app.actor
+    engine, actor, close_on = screen.app.office.engine, screen.app.actor, screen.close_on
     reason = t("claimsui.pay_reason", n=len(numbers), day=_day(screen, day))
     paid_on = t("claimsui.paid_on", day=_day(screen, day))
 
     def job() -> str:
-        paid = mark_paid(engine, actor, numbers, paid_on=day, reason=reason)
+        paid = mark_paid(engine, actor, numbers, paid_on=day, reason=reason, close_on=close_on)
         return t("claims.paid", n=len(paid)) + "　" + paid_on
 
     _change(screen, job, unmark=True)

@@ -51,6 +51,7 @@ class ImportFailed(jobs.Failed):
 def report_outcome(report) -> ImportOutcome:
     """A table import's report (importers/report.py) as the dialog shows it."""
     rows = [(e.row, e.column, e.reason) for e in report.rejected]
+    rows += [(note.row, note.column, note.reason) for note in report.notes]
     rows += [("", column, t("cli.import_unknown_column", column=column)) for column in report.unknown_columns]
     return ImportOutcome(report.summary(), [t("dialog.col_row"), t("dialog.col_column"), t("col.reason")], rows,
                          report.changed)

@@ -70,9 +70,12 @@ async def change_status(screen: Screen, asked: StatusAsked, whole: ListSource | 
     number = asked.application_no
 
     def move():
-        from office_tui.intake.status import set_status
+        from office_tui.intake.status import NOTICE_ONLY, set_status
+        from office_tui.notices.correction import enter_correction
 
         numbers = _numbers(source) if source is not None else [number]
+        if change.status == NOTICE_ONLY:  # 待補正 comes with its correction notice, raised here
+            return enter_correction(engine, actor, numbers, change.reason)
         return set_status(engine, actor, numbers, change.status, change.reason)
 
     jobs.call(screen, move, lambda moves: _told(moves, change.status), group="status", severity="error")
@@ -88,6 +91,8 @@ def _told(moves: list, status: str) -> StatusMoved:
     moved = [m for m in moves if m.moved]
     refused = [m for m in moves if not m.moved]
     lines = [t("form.moved", n=len(moved), status=t(f"status.{status}"))]
+    if any(m.notice_due is not None for m in moved):
+        lines.append(t("form.notices_raised", n=sum(1 for m in moved if m.notice_due is not None)))
     lines += [describe(m.refusal) for m in refused[:5]]
     warned = sorted({t(w) for m in moved for w in m.warnings})
     if warned:

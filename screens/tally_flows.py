@@ -27,6 +27,7 @@ from screens.score_form import number
 class DecisionAnswer:
     decided_on: date
     doc_no: str
+    incomplete_reason: str = ""  # asked when some of the applications have sheets missing
 
 
 @dataclass
@@ -100,16 +101,24 @@ async def decide(screen: Screen, outcome: str) -> None:
     fields = [TextField("day", t("ranking.decided_on"), "ranking.date_required",
                         value=cell("date", office_today(), screen.app.settings.date_style), check=_check_date),
               TextField("doc_no", t("ranking.doc_no"), "ranking.doc_no_required" if outcome != "waitlist" else None)]
+    # Sheets still missing: the decision needs the reason for deciding on what there is.
+    short = [row for row in screen.result.rows if row.application_no in numbers and row.missing] \
+        if screen.result is not None else []
+    if short:
+        fields.append(TextField("incomplete", t("ranking.incomplete_reason", applications="、".join(
+            f"{row.application_no} {row.submitted}/{row.assigned}" for row in short)),
+            "ranking.incomplete_reason_required"))
     title = t("ranking.decide_title", outcome=t(f"ranking.outcome_{outcome}"), n=len(numbers), first=numbers[0])
     answer = await screen.app.push_screen_wait(TextFieldsScreen(
-        title, fields, lambda v: DecisionAnswer(parse_date(v["day"]), v["doc_no"])))
+        title, fields, lambda v: DecisionAnswer(parse_date(v["day"]), v["doc_no"], v.get("incomplete", ""))))
     if answer is None:
         return
     actor, method = screen.app.actor, screen.method
     reason = t("ranking.decide_reason", outcome=t(f"ranking.outcome_{outcome}"), doc_no=answer.doc_no or "-")
 
     def change(session) -> TallyChanged:
-        results = record(session, actor, numbers, outcome, answer.decided_on, answer.doc_no, method=method)
+        results = record(session, actor, numbers, outcome, answer.decided_on, answer.doc_no, method=method,
+                         incomplete_reason=answer.incomplete_reason)
         refused = [r for r in results if r.refusal is not None]
         done = len(results) - len(refused)
         if refused:

@@ -125,7 +125,9 @@ class TriageScreen(TranslatedBindings, Screen):
             (t("queue.dates_found"), "、".join(display(("date", d), style) for d in f.dates_found) or "—"),
             (t("queue.pages"), str(f.pages)),
             (t("col.reason"), f.reason or "—"),
-            (t("queue.still_missing"), "、".join(t(f"doc.{k}") for k in f.missing) or t("queue.nothing_missing")),
+            (t("queue.still_missing"), "、".join([*(t(f"doc.{k}") for k in f.missing),
+                                                   *(t("triage.outstanding_deficient", file=name)
+                                                     for name in f.deficient_files)]) or t("queue.nothing_missing")),
         ]
         text = "\n".join(f"[b]{label}[/b]\n  {_escape(value)}" for label, value in lines)
         self.query_one("#facts", Static).update(text)
@@ -146,10 +148,28 @@ class TriageScreen(TranslatedBindings, Screen):
         self.notify(message.text, timeout=6)
         self.reload(message.following)
 
-    def action_accept(self) -> None:
-        from office_tui.documents.triage import accept
+    @work(group="triage-flow")
+    async def action_accept(self) -> None:
+        await self._accept(None)
 
-        self._decide(accept)
+    async def _accept(self, kind: str | None) -> None:
+        """Accept as ``kind`` (None: as read); a document with warnings only once staff
+        confirm them, each named (office_tui.documents.triage.accept refuses otherwise)."""
+        from office_tui.documents.reading import warning_label
+        from office_tui.documents.triage import accept, warnings_to_confirm
+        from screens.confirm import ConfirmScreen
+
+        if self.facts is None:
+            return
+        warnings = warnings_to_confirm(self.facts.warnings, kind_named=kind is not None)
+        if not warnings:
+            self._decide(accept, kind)
+            return
+        confirmed = await self.app.push_screen_wait(ConfirmScreen(
+            t("queue.confirm_warnings_title", file=self.facts.file_name),
+            t("queue.confirm_warnings_text", warnings="\n".join(f"・{warning_label(w)}" for w in warnings))))
+        if confirmed:
+            self._decide(accept, kind, warnings)
 
     def action_skip(self) -> None:
         from office_tui.documents.triage import skip
@@ -170,7 +190,6 @@ class TriageScreen(TranslatedBindings, Screen):
     @work(group="triage-flow")
     async def action_accept_as(self) -> None:
         from office_tui.documents.kinds import KINDS
-        from office_tui.documents.triage import accept
         from screens.forms import ChoiceScreen
 
         if self.facts is None:
@@ -179,7 +198,7 @@ class TriageScreen(TranslatedBindings, Screen):
         kind = await self.app.push_screen_wait(ChoiceScreen(t("queue.accept_as_title", file=self.facts.file_name),
                                                             options))
         if kind:
-            self._decide(accept, kind)
+            await self._accept(kind)
 
     def action_step(self, step: int) -> None:
         if self.ids:

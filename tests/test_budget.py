@@ -88,7 +88,7 @@ def test_payment_moves_committed_to_paid(world):
     with pytest.raises(OfficeError) as refused:
         mark_paid(world.engine, STAFF, ["A", "NOPE"])
     assert refused.value.key == "claims.no_such_claim"
-    assert mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 12, 1)) == ["A"]
+    assert mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 11, 20)) == ["A"]
     figures = budget(world.engine)
     assert (figures.total, figures.committed, figures.paid, figures.remaining) == (
         90_000_000, 20_000, 24_000, 90_000_000 - 44_000)
@@ -105,7 +105,7 @@ def test_claw_back_of_a_paid_renewal_returns_the_money_and_is_audited(world):
     with pytest.raises(OfficeError) as no_reason:
         claw_back(world.engine, STAFF, "A", "  ")
     assert no_reason.value.key == "claims.reason_required"
-    claw_back(world.engine, STAFF, "A", "撥款後查核發現為既有客戶續購", on=date(2026, 12, 10))
+    claw_back(world.engine, STAFF, "A", "撥款後查核發現為既有客戶續購", on=date(2026, 11, 20))
     assert _status(world.engine, "A") == ("clawed_back", 24_000, "撥款後查核發現為既有客戶續購")
     assert budget(world.engine).paid == 0 and budget(world.engine).remaining == 90_000_000
     with Session(world.engine) as s:
@@ -243,3 +243,64 @@ def test_a_correction_keeps_the_contract_sane(world, changes, key):
     assert _status(world.engine, "A")[0] == "filed"
     edited = edit_claim(world.engine, STAFF, "A", "提前終止", terminated_on=END)  # the last day: still the term
     assert edited.subsidy == 24_000
+
+
+# -- records that must rest on what happened ----------------------------------------------------
+def test_a_payment_or_claw_back_dated_after_today_is_refused(world):
+    from office_tui.core.dates import FutureDateError
+    from office_tui.core.errors import describe
+
+    _filed(world, ("A", 24_000, 1))
+    approve_clean(world.engine, STAFF)
+    with pytest.raises(FutureDateError) as future:
+        mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 11, 21))  # today is 2026-11-20 (pinned)
+    assert "撥款日期 115/11/21 在今天（115/11/20）之後" in describe(future.value)
+    assert _status(world.engine, "A")[0] == "approved"  # not 已撥款
+    mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 11, 20))
+    with pytest.raises(FutureDateError):
+        claw_back(world.engine, STAFF, "A", "續購", on=date(2026, 12, 1))
+    assert _status(world.engine, "A")[0] == "paid"
+
+
+def test_a_claw_back_before_the_payment_is_refused(world):
+    _filed(world, ("A", 24_000, 1))
+    approve_clean(world.engine, STAFF, today=date(2026, 11, 18))
+    mark_paid(world.engine, STAFF, ["A"], paid_on=date(2026, 11, 19))
+    with pytest.raises(OfficeError) as early:
+        claw_back(world.engine, STAFF, "A", "續購", on=date(2026, 11, 18))
+    assert early.value.key == "claims.clawed_back_before_paid"
+
+
+def test_a_correction_cannot_refile_or_invoice_in_the_future(world):
+    from office_tui.core.dates import FutureDateError
+
+    world.claim("A", invoice_amount=1)  # incomplete: open to correction
+    for field in ("filed_on", "invoice_date"):
+        with pytest.raises(FutureDateError):
+            edit_claim(world.engine, STAFF, "A", "補件", **{field: date(2026, 11, 21)})
+
+
+def test_an_approved_claim_whose_store_has_since_closed_is_not_paid(world):
+    _filed(world, ("A", 24_000, 1), ("B", 20_000, 2))
+    approve_clean(world.engine, STAFF)
+    with Session(world.engine) as s:  # A's store stops trading after the approval
+        from models import Store
+
+        store = s.scalar(select(Store).join(Contract, Contract.store_id == Store.id)
+                         .join(Claim, Claim.contract_id == Contract.id).where(Claim.claim_no == "A"))
+        store.operating = False
+        s.add(store)
+        s.commit()
+    with pytest.raises(OfficeError) as refused:
+        mark_paid(world.engine, STAFF, ["A", "B"])
+    assert refused.value.key == "claims.pay_flagged" and "A" in refused.value.params["claims"]
+    assert [_status(world.engine, n)[0] for n in ("A", "B")] == ["approved", "approved"]
+    assert mark_paid(world.engine, STAFF, ["B"]) == ["B"]
+
+
+def test_approving_a_claim_number_that_does_not_exist_names_it(world):
+    _filed(world, ("A", 24_000, 1))
+    with pytest.raises(OfficeError) as refused:
+        approve_clean(world.engine, STAFF, claim_nos=["A", "Q9999999"])
+    assert refused.value.key == "claims.no_such_claim" and refused.value.params["claim_no"] == "Q9999999"
+    assert _status(world.engine, "A")[0] == "filed"

@@ -295,3 +295,13 @@ def test_a_past_recipient_with_a_control_character_is_refused(world, tmp_path):
     assert report.accepted == [4]
     assert [(e.row, e.column) for e in report.rejected] == [(2, "店家名稱"), (3, "計畫")]
     assert all("控制字元" in e.reason for e in report.rejected)
+
+
+@pytest.mark.parametrize("name, column", [("filed_on", "請款日期"), ("invoice_date", "發票日期")])
+def test_a_filing_or_invoice_dated_after_today_is_refused(world, tmp_path, name, column):
+    report = import_claims(world.engine, STAFF, write(tmp_path / "c.csv", [row(**{name: "115/11/21"})]))
+    assert report.accepted == [] and [(e.row, e.column) for e in report.rejected] == [(2, column)]
+    assert "115/11/21 在今天（115/11/20）之後" in report.rejected[0].reason
+    assert _count(world.engine, Claim) == 0
+    with pytest.raises(ClaimRefused):  # the claim form files through the same rules
+        file_claims(world.engine, STAFF, [{**row(), name: date(2026, 11, 21)}], "表單")

@@ -9,6 +9,7 @@ from test_cli import run_cli
 
 
 def test_workdays_add_takes_roc_and_iso_and_prints_iso():
+    assert run_cli("db", "init").returncode == 0  # the office in the data directory, new and empty
     assert run_cli("workdays", "add", "110/09/08", "3").stdout.strip() == "2021-09-11"
     assert run_cli("workdays", "add", "中華民國110年2月9日", "3").stdout.strip() == "2021-02-19"
     assert run_cli("workdays", "add", "2021-02-18", "3").stdout.strip() == "2021-02-22"

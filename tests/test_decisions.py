@@ -29,9 +29,12 @@ def status_of(engine, number: str) -> str:
         return s.exec(select(Application.status).where(Application.application_no == number)).one()
 
 
-def run_decide(engine, numbers, outcome, doc_no="經商字第11500001號", actor=STAFF):
+def run_decide(engine, numbers, outcome, doc_no="經商字第11500001號", actor=STAFF, incomplete_reason="", day=DAY):
     with write_session(engine, actor, reason="decide") as s:
-        return decide(s, actor, numbers, outcome, DAY, doc_no)
+        return decide(s, actor, numbers, outcome, day, doc_no, incomplete_reason=incomplete_reason)
+
+
+R4_MISSING = "R4 未送出評分表，委員會同意依三份評分決議"  # C1: R4's sheet is a draft
 
 
 def resolve(engine, app_no, reviewer_no, note, actor=STAFF):
@@ -88,12 +91,12 @@ def test_doc_no_required_to_approve_or_reject_but_not_to_waitlist(engine, office
         with pytest.raises(DecisionError) as error:
             run_decide(engine, ["C1"], outcome, doc_no=" ")
         assert error.value.key == "decide.doc_no_required"
-    [result] = run_decide(engine, ["C1"], "waitlist", doc_no="")
+    [result] = run_decide(engine, ["C1"], "waitlist", doc_no="", incomplete_reason=R4_MISSING)
     assert result.decided and status_of(engine, "C1") == "waitlisted"
 
 
 def test_bulk_with_refusals_decides_the_others(engine, office):
-    results = run_decide(engine, ["C1", "C6", "NOPE", "C4", "C2"], "waitlist")
+    results = run_decide(engine, ["C1", "C6", "NOPE", "C4", "C2"], "waitlist", incomplete_reason=R4_MISSING)
     by_no = {r.application_no: r for r in results}
     assert [r.application_no for r in results] == ["C1", "C6", "NOPE", "C4", "C2"]
     assert by_no["C1"].decided and by_no["C1"].new == "waitlisted" and by_no["C1"].rank == 1
@@ -104,7 +107,7 @@ def test_bulk_with_refusals_decides_the_others(engine, office):
     assert [status_of(engine, n) for n in ("C1", "C6", "C4", "C2")] == ["waitlisted", "eligible", "rejected", "eligible"]
 
     # A waitlisted application may still be approved; the Decision row is updated, not duplicated.
-    [later] = run_decide(engine, ["C1"], "approve", doc_no="經商字第11500002號")
+    [later] = run_decide(engine, ["C1"], "approve", doc_no="經商字第11500002號", incomplete_reason=R4_MISSING)
     assert later.decided and later.old == "waitlisted" and later.new == "listed"
     with read_session(engine) as s:
         [decision] = s.exec(select(Decision).where(Decision.application_id == office["C1"])).all()
@@ -181,3 +184,43 @@ def test_a_conflicted_member_is_never_an_outlier_to_settle(engine, office):
     assert error.value.key == "outlier.not_an_outlier"
     [result] = run_decide(engine, ["C2"], "approve")
     assert result.decided and result.score == pytest.approx(70)
+
+
+# -- what a decision must rest on --------------------------------------------------------------
+def test_deciding_with_sheets_missing_needs_the_reason_which_is_kept(engine, office):
+    [refused] = run_decide(engine, ["C1"], "approve")
+    assert refused.refusal.key == "decide.sheets_missing" and status_of(engine, "C1") == "eligible"
+    message = describe(refused.refusal)
+    assert "3／4" in message and "R4" in message and "--incomplete-reason" in message
+    assert (refused.sheets_submitted, refused.sheets_assigned) == (3, 4)
+    [result] = run_decide(engine, ["C1"], "approve", incomplete_reason=R4_MISSING)
+    assert result.decided and result.incomplete_reason == R4_MISSING
+    with read_session(engine) as s:
+        decision = s.exec(select(Decision).where(Decision.application_id == office["C1"])).one()
+        assert decision.incomplete_reason == R4_MISSING
+        reasons = [e.reason for e in s.exec(select(AuditEntry).where(AuditEntry.table_name == "application"))]
+    assert any(R4_MISSING in reason and "3／4" in reason for reason in reasons)
+
+
+def test_a_complete_application_needs_no_reason_and_keeps_none(engine, office):
+    resolve(engine, "C2", "R3", "維持原評分")
+    [result] = run_decide(engine, ["C2"], "approve", incomplete_reason="用不到")
+    assert result.decided and result.incomplete_reason == ""
+    assert (result.sheets_submitted, result.sheets_assigned) == (3, 3)
+    with read_session(engine) as s:
+        assert s.exec(select(Decision.incomplete_reason).where(Decision.application_id == office["C2"])).one() == ""
+
+
+def test_a_decision_date_after_today_is_refused(engine, office):
+    from office_tui.core.dates import FutureDateError
+
+    with pytest.raises(FutureDateError) as error:
+        run_decide(engine, ["C1"], "waitlist", incomplete_reason=R4_MISSING, day=date(2026, 11, 21))
+    assert "115/11/21" in describe(error.value) and "今天" in describe(error.value)
+    assert status_of(engine, "C1") == "eligible"
+
+
+def test_a_decision_date_before_the_submission_is_refused(engine, office):
+    [refused] = run_decide(engine, ["C1"], "waitlist", incomplete_reason=R4_MISSING, day=date(2021, 6, 30))
+    assert refused.refusal.key == "decide.before_submission"
+    assert status_of(engine, "C1") == "eligible"

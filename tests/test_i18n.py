@@ -33,7 +33,7 @@ def test_placeholders_match_between_languages():
 
 def _literal_keys() -> set[str]:
     """Every key the code passes to t() or puts in a Binding/ListColumn/Detail as a literal."""
-    pattern = re.compile(r"""["']((?:app|cli|common|demo|db|error|batch|user|role|login|dash|menu|placeholder|list|detail|help|palette|message|settings|key|col|status|category|outcome|notice|claim|condition|intake|move|warn|checklist|deficiency|doc|ubn|import|triage|dialog|form|queue|calendar|notices|decks|month|review|reviewer|roster|conflict|assign|score|sheet|tally|outlier|decide|decision|export|committee|rubric|confirm|sheets|ranking|members|panel|claims|claimsui|reconcile|flag|budget|subsidy|payment|store|past|usage|usageui|spotcheck)\.[a-z0-9_]+)["']""")
+    pattern = re.compile(r"""["']((?:app|cli|common|demo|db|error|batch|user|role|login|dash|menu|placeholder|list|detail|help|palette|message|settings|key|col|status|category|outcome|notice|claim|condition|intake|move|warn|checklist|deficiency|doc|ubn|import|triage|dialog|form|queue|calendar|notices|decks|month|review|reviewer|roster|conflict|assign|score|sheet|tally|outlier|decide|decision|export|committee|rubric|confirm|sheets|ranking|members|panel|claims|claimsui|reconcile|flag|budget|subsidy|payment|store|past|usage|usageui|spotcheck|event)\.[a-z0-9_]+)["']""")
     keys = set()
     for folder in ("office_tui", "screens"):
         for path in (ROOT / folder).rglob("*.py"):

@@ -157,6 +157,9 @@ BAD_CELLS = [
     ("capacity", "很多家", "可服務能量上限", "不是可服務能量級距"),
     ("business_items", "資訊服務", "營業項目", "找不到營業項目代碼"),
     ("application_no", "C" * 33, "申請編號", "超過 32 字上限"),
+    # Events that have happened: not after today (2026-11-20 Taipei, the pinned clock).
+    ("submitted_at", "115/11/21 09:00", "送出時間", "申請送出日期 115/11/21 在今天（115/11/20）之後"),
+    ("registered_on", "2026-11-21", "設立登記日期", "公司設立登記日期 115/11/21 在今天"),
 ]
 
 

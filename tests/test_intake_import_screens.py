@@ -120,3 +120,33 @@ def _triage(engine, doc_id):
 def _triaged_at(engine, doc_id):
     with read_session(engine) as s:
         return s.scalar(select(Document.triaged_at).where(Document.id == doc_id))
+
+
+async def test_accepting_a_warned_document_asks_to_confirm_each_warning(engine, db_url, tmp_path):
+    from office_tui.documents.triage import document_facts
+
+    pdfs.seed_applications(engine)
+    folder = tmp_path / "docs" / pdfs.FIRST
+    folder.mkdir(parents=True)
+    (folder / "損益表.pdf").write_bytes(pdfs.tax_return("22099131", 109))  # another company's UBN
+    from importers.documents import import_documents
+
+    import_documents(engine, CLERK, tmp_path / "docs")
+    app = make_app(db_url, actor=CLERK, offer_demo=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: figures_loaded(app))
+        await press_to_screen(pilot, "2", "TriageScreen", "#facts")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.facts is not None)
+        doc_id = screen.facts.id
+        assert "ubn_mismatch" in screen.facts.warnings
+        await press_to_screen(pilot, "a", "ConfirmScreen", "#confirm-text")
+        assert "統編不符" in str(app.screen.query_one("#confirm-text").render())
+        await press_to_screen(pilot, "n", "TriageScreen")
+        await pilot.pause(0.3)
+        assert _triage(engine, doc_id) == "pending"  # not accepted without the confirmation
+        await press_to_screen(pilot, "a", "ConfirmScreen", "#confirm-text")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: _triage(engine, doc_id) == "accepted")
+    facts = document_facts(engine, doc_id)
+    assert "ubn_mismatch" in facts.confirmed and "tax_return" not in facts.missing

@@ -120,3 +120,40 @@ def _condition(engine, provider_id: int, condition: int):
         check = s.scalars(select(QualificationCheck).where(QualificationCheck.provider_id == provider_id,
                                                         QualificationCheck.condition == condition)).first()
         return (check.outcome, check.evidence) if check else None
+
+
+async def test_the_status_dialog_offers_no_decision_and_says_how_to_decide(demo_engine, demo_url):
+    app = make_app(demo_url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = await _applications(pilot)
+        await _narrow_to(pilot, table, "eligible")
+        table.focus()
+        await press_to_screen(pilot, "m", "StatusChangeScreen", "#status")
+        options = {value for _, value in app.screen.query_one("#status", Select)._options if value is not Select.NULL}
+        assert options == {"qualification_review", "not_accepted"}  # no 核定/未核定/備取: only a decision
+
+
+async def test_awaiting_correction_from_the_dialog_raises_the_notice(demo_engine, demo_url):
+    from sqlalchemy import update
+
+    from models import CorrectionNotice
+    from office_tui.core.db import write_session
+
+    with write_session(demo_engine, STAFF, "test: a video too short, to be corrected") as s:
+        s.execute(update(Application).where(Application.status == "qualification_review").values(video_seconds=90))
+    app = make_app(demo_url)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        table = await _applications(pilot)
+        await _narrow_to(pilot, table, "qualification_review")
+        number = table.source.row(0)[1]
+        table.focus()
+        await press_to_screen(pilot, "m", "StatusChangeScreen", "#status")
+        assert "received" not in {v for _, v in app.screen.query_one("#status", Select)._options}
+        app.screen.query_one("#status", Select).value = "awaiting_correction"
+        app.screen.query_one("#reason", Input).focus()
+        await pilot.press(*"資格文件待補正", "enter")
+        await wait_for(pilot, lambda: _status(demo_engine, number) == "awaiting_correction")
+    with read_session(demo_engine) as s:
+        notice = s.scalars(select(CorrectionNotice).join(Application, Application.id == CorrectionNotice.application_id)
+                           .where(Application.application_no == number)).one()
+    assert notice.status == "open" and "展示影片長度須為2–5分鐘" in notice.items  # as the records say

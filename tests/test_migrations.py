@@ -37,7 +37,7 @@ CONTRACT_INSERT = (
 )
 
 # The real head, and the test revision written on top of it.
-HEAD, NEXT = "0004", "0005"
+HEAD, NEXT = "0005", "0006"
 
 REVISION_NEXT = '''"""test: a nullable column on store"""
 from alembic import op

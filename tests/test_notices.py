@@ -4,7 +4,7 @@ that move a due date, lapsing by itself on the right day, and the clock's zone."
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import Session, select
@@ -49,6 +49,9 @@ def _app(engine, number=pdfs.FIRST) -> Application:
     (date(2021, 7, 10), date(2021, 7, 14)),   # received on a Saturday: day 1 is Monday
 ])
 def test_due_is_the_third_working_day_after_the_notice(office, notified, due):
+    with write_session(office, STAFF) as s:  # submitted before every notice day counted here
+        app = s.exec(select(Application).where(Application.application_no == pdfs.FIRST)).one()
+        app.submitted_at = datetime(2021, 1, 4, 10, 0, tzinfo=timezone.utc)
     notice = raise_notice(office, STAFF, pdfs.FIRST, notified, ["缺營業稅繳納證明"])
     assert notice.due_on == due and notice.working_days == 3
 
@@ -188,3 +191,52 @@ def test_decks_missing_raise_notices_and_a_lapse_loses_the_meeting_slot(office):
     lapse_overdue(office, today=date(2021, 7, 16))
     app = _app(office)
     assert (app.status, app.status_reason) == ("not_accepted", LAPSED_DECK)
+
+
+# -- dates of what has happened --------------------------------------------------------------
+def test_a_correction_dated_after_today_is_refused(office):
+    from office_tui.core.dates import FutureDateError
+
+    notice = raise_notice(office, STAFF, pdfs.FIRST, date(2026, 11, 18), ["x"])
+    with pytest.raises(FutureDateError) as caught:
+        mark_corrected(office, STAFF, notice.id, date(2026, 11, 21))  # today is 2026-11-20 (pinned)
+    assert "補正完成日期 115/11/21 在今天（115/11/20）之後" in str(t_of(caught.value))
+    assert _notice(office, notice.id).status == "open"
+    mark_corrected(office, STAFF, notice.id, date(2026, 11, 20))  # today itself is fine
+    assert _notice(office, notice.id).status == "corrected"
+
+
+def test_a_notice_received_after_today_or_before_the_submission_is_refused(office):
+    from office_tui.core.dates import FutureDateError
+
+    with pytest.raises(FutureDateError):
+        raise_notice(office, STAFF, pdfs.FIRST, date(2026, 11, 23), ["x"])
+    with pytest.raises(NoticeError) as caught:
+        raise_notice(office, STAFF, pdfs.FIRST, date(2021, 7, 4), ["x"])  # submitted 2021-07-05
+    assert caught.value.key == "notice.notified_before_submission"
+    assert _app(office).status == "received"
+
+
+def test_raising_a_notice_on_a_received_application_records_the_review_first(office):
+    raise_notice(office, STAFF, pdfs.FIRST, date(2021, 7, 12), ["x"])
+    with Session(office) as s:
+        app = _app(office)
+        moves = [json.loads(e.changes)["status"] for e in s.exec(
+            select(AuditEntry).where(AuditEntry.table_name == "application", AuditEntry.row_key == str(app.id),
+                                     AuditEntry.action == "update")
+            .order_by(AuditEntry.id)) if "status" in json.loads(e.changes)]
+    assert moves == [["received", "qualification_review"], ["qualification_review", "awaiting_correction"]]
+
+
+def test_no_documents_notice_for_an_application_no_longer_under_review(office):
+    with write_session(office, STAFF) as s:
+        s.exec(select(Application).where(Application.application_no == pdfs.FIRST)).one().status = "not_accepted"
+    with pytest.raises(NoticeError) as caught:
+        raise_notice(office, STAFF, pdfs.FIRST, date(2021, 7, 12), ["x"])
+    assert caught.value.key == "notice.not_in_review"
+
+
+def t_of(error):
+    from office_tui.core.errors import describe
+
+    return describe(error)

@@ -193,3 +193,38 @@ def test_an_out_of_range_score_reads_as_typed(engine, office, tmp_path):
     report = import_scores(engine, STAFF, write_csv(tmp_path / "range.csv", [full("C6", "R1", T3=101, P1="100.5")]))
     assert [(e.column, e.reason) for e in report.rejected] == [
         ("T3", "T3 的分數 101 超出範圍（0–100）。"), ("P1", "P1 的分數 100.5 超出範圍（0–100）。")]
+
+
+def _more_members(engine, numbers=("R6", "R7", "R8", "R9", "R10")):
+    """Ten active members for batch 1's three eligible applications: the default load cap
+    is ⌈3 × 5 / 10⌉ = 2, and R1 already has 2 sheets there (C1, C2)."""
+    from models import Reviewer
+
+    with write_session(engine, STAFF, reason="test members") as s:
+        s.add_all(Reviewer(reviewer_no=n, name=f"委員{n}") for n in numbers)
+
+
+def test_each_assignment_a_paper_sheet_makes_is_said_row_by_row(engine, office, tmp_path):
+    _more_members(engine)
+    report = import_scores(engine, STAFF, write_csv(tmp_path / "s.csv", [full("C6", "R6"), full("C1", "R2", 82)]))
+    assert report.accepted == [2] and report.assigned == [
+        {"row": 2, "application_no": "C6", "reviewer_no": "R6", "load": 1, "cap": 2}]
+    [note] = report.notes
+    assert note.row == 2 and "R6" in note.reason and "C6" in note.reason and "上限 2" in note.reason
+    assert any(line.startswith("第 2 列：委員 R6 原未分派 C6") for line in report.lines())
+    assert report.to_json()["assigned"][0]["reviewer_no"] == "R6"
+
+
+def test_a_member_at_the_load_cap_is_not_assigned_by_a_paper_sheet_unless_allowed(engine, office, tmp_path):
+    _more_members(engine)
+    path = write_csv(tmp_path / "s.csv", [full("C6", "R1", 88)])
+    report = import_scores(engine, STAFF, path)
+    assert report.accepted == [] and report.assigned == []
+    [refused] = report.rejected
+    assert refused.column == "委員編號" and "R1" in refused.reason and "上限 2" in refused.reason
+    assert "--allow-over-cap" in refused.reason
+    assert sheet(engine, office, "C6", "R1") == (None, {})
+    allowed = import_scores(engine, STAFF, path, allow_over_cap=True)
+    assert allowed.accepted == [2] and allowed.assigned[0]["load"] == 3
+    assert "超過分派上限" in allowed.notes[0].reason
+    assert sheet(engine, office, "C6", "R1")[0].sheet_status == "submitted"

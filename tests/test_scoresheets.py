@@ -9,7 +9,7 @@ from models import Application, Assignment, AuditEntry, Conflict, Provider, Revi
 from office_tui.core.actor import Actor
 from office_tui.committee.conflicts import ConflictError
 from office_tui.core.db import read_session, write_session
-from office_tui.core.errors import describe
+from office_tui.core.errors import OfficeError, describe
 from office_tui.core.i18n import set_language
 from office_tui.committee.rubric import RubricError, default_rubric
 from office_tui.committee.scoresheets import (SheetError, counts, find_assignment, load_sheet, my_sheets, reopen_sheet,
@@ -148,5 +148,8 @@ def test_a_sheet_is_found_by_the_member_number_however_typed(engine, typed):
     with read_session(engine) as s:
         assert find_assignment(s, "C1", typed).id == ids["C1/R1"]
         with pytest.raises(SheetError) as missing:
-            find_assignment(s, "C1", "R9")
+            find_assignment(s, "C1", "R5")  # a member, not on C1
         assert missing.value.key == "sheet.no_assignment"
+        with pytest.raises(OfficeError) as unknown:
+            find_assignment(s, "C1", "R9")  # no such member: named as unknown
+        assert unknown.value.key == "reviewer.not_found"

@@ -208,3 +208,160 @@ def test_video_must_run_two_to_five_minutes(seconds, deficient):
                       term_months=12, video_url="https://youtu.be/x", video_seconds=seconds,
                       submitted_at=CUTOFF)
     assert ("video_length" in solution_deficiencies(app)) is deficient
+
+
+# -- moves that are the record of something else -----------------------------------------------
+@pytest.mark.parametrize("target", ["approved", "rejected", "waitlisted"])
+def test_only_a_decision_sets_a_decided_status(engine, target):
+    _setup(engine, status="eligible")
+    (refused,) = set_status(engine, STAFF, ["C110-1-0001"], target, "委員會通過")
+    assert not refused.moved and refused.refusal.key == "move.decision_only"
+    message = describe(refused.refusal)
+    assert "office-tui decide C110-1-0001" in message and "評分統計" in message  # names the way to decide
+    with Session(engine) as s:
+        app = s.exec(select(Application)).one()
+        assert app.status == "eligible"
+        assert target not in allowed_moves(app, ADMIN)  # the status dialog does not offer it
+
+
+def test_a_waitlisted_application_is_approved_only_by_a_decision(engine):
+    _setup(engine, status="waitlisted")
+    (refused,) = set_status(engine, ADMIN, ["C110-1-0001"], "approved", "遞補")
+    assert refused.refusal.key == "move.decision_only"
+
+
+def test_received_cannot_skip_qualification_review_to_awaiting_correction(engine):
+    _setup(engine)
+    assert "awaiting_correction" not in TRANSITIONS["received"]
+    (refused,) = set_status(engine, STAFF, ["C110-1-0001"], "awaiting_correction", "缺文件")
+    assert refused.refusal.key == "move.not_allowed"
+
+
+def test_awaiting_correction_needs_an_open_notice(engine):
+    _setup(engine, status="qualification_review")
+    (refused,) = set_status(engine, STAFF, ["C110-1-0001"], "awaiting_correction", "缺文件")
+    assert refused.refusal.key == "move.needs_notice"
+    assert "notices raise C110-1-0001" in describe(refused.refusal)
+
+
+def test_setting_awaiting_correction_by_hand_raises_the_notice_with_the_items_triage_found(engine):
+    from office_tui.notices.correction import enter_correction
+
+    provider, app = _setup(engine, status="qualification_review")
+    _add_documents(engine, app.id, ["tax_payment_proof"], triage="deficient")
+    (moved,) = enter_correction(engine, STAFF, ["C110-1-0001"], "資格文件不全")
+    assert moved.moved and (moved.old, moved.new) == ("qualification_review", "awaiting_correction")
+    with Session(engine) as s:
+        notice = s.exec(select(CorrectionNotice)).one()
+        assert s.get(Application, app.id).status == "awaiting_correction"
+    assert moved.notice_due == notice.due_on and notice.status == "open" and notice.purpose == "documents"
+    items = notice.items.splitlines()
+    assert items[0].startswith("營業稅繳納證明（tax_payment_proof.pdf）")  # the deficient document first
+    assert "缺年度損益及稅額計算表" in items and "缺申請書" in items  # then what is missing
+    assert notice.notified_on == date(2026, 11, 20)  # today (the pinned clock)
+
+
+def test_awaiting_correction_by_hand_is_refused_from_received_and_with_nothing_to_correct(engine):
+    from office_tui.notices.correction import enter_correction
+
+    provider, app = _setup(engine)
+    (refused,) = enter_correction(engine, STAFF, ["C110-1-0001"], "缺文件")
+    assert refused.refusal.key == "move.not_allowed"
+    set_status(engine, STAFF, ["C110-1-0001"], "qualification_review", "審查")
+    _add_documents(engine, app.id, required_documents(provider))
+    (nothing,) = enter_correction(engine, STAFF, ["C110-1-0001"], "缺文件")
+    assert nothing.refusal.key == "notice.nothing_to_correct"
+    with Session(engine) as s:
+        assert s.exec(select(CorrectionNotice)).all() == []
+
+
+def test_an_application_leaves_awaiting_correction_by_its_notice_not_by_hand(engine):
+    from office_tui.notices.correction import enter_correction, withdraw
+
+    _setup(engine, status="qualification_review")
+    (moved,) = enter_correction(engine, STAFF, ["C110-1-0001"], "缺文件")
+    (refused,) = set_status(engine, STAFF, ["C110-1-0001"], "eligible", "已補正")
+    assert refused.refusal.key == "move.notice_still_open"
+    with Session(engine) as s:
+        notice = s.exec(select(CorrectionNotice)).one()
+    withdraw(engine, STAFF, notice.id, "已補件")  # closing the notice moves it back to review
+    (done,) = set_status(engine, STAFF, ["C110-1-0001"], "eligible", "資格符合")
+    assert done.moved and done.old == "qualification_review"
+
+
+# -- the documents: one count, the Taipei day -----------------------------------------------------
+def test_required_documents_follow_the_day_a_young_company_submitted():
+    young = Provider(ubn="04595257", name="x", registered_on=date(2021, 1, 15))
+    assert required_documents(young, date(2021, 7, 5))[0] == "vat_return_401"  # under a year: its 401
+    assert required_documents(young, date(2022, 1, 15))[0] == "tax_return"  # 365 days on: the annual return
+    assert required_documents(young)[0] == "tax_return"
+
+
+def test_a_company_is_judged_young_on_the_taipei_day_it_submitted(engine):
+    """Registered 2020-07-06: on 2021-07-06 (Taipei) it is a year old and owes its annual
+    return. A submission at 07:30 Taipei on 2021-07-06 is 2021-07-05 23:30 in UTC: read
+    as UTC it would still count as young and be let off with its 401."""
+    provider, app = _setup(engine, registered=date(2020, 7, 6))
+    _add_documents(engine, app.id, ["vat_return_401", "tax_payment_proof", "track_record", "application_form",
+                                    "tech_spec", "promo_plan"])
+    with write_session(engine, STAFF) as s:
+        s.get(Application, app.id).submitted_at = datetime(2021, 7, 5, 23, 30, tzinfo=timezone.utc)
+    with Session(engine) as s:
+        assert missing_documents(s, s.get(Application, app.id)) == ["tax_return"]
+
+
+def test_a_warned_document_counts_only_once_its_warnings_are_confirmed(engine):
+    from office_tui.documents.triage import TriageError, accept
+
+    provider, app = _setup(engine, status="qualification_review")
+    _add_documents(engine, app.id, [k for k in required_documents(provider) if k != "tax_return"])
+    with write_session(engine, STAFF) as s:
+        doc = Document(application_id=app.id, file_name="401.pdf", original_path="x/401.pdf", sha256="9" * 64,
+                       kind="tax_return", status="ok", warnings="ubn_mismatch", triage="pending")
+        s.add(doc)
+    with Session(engine) as s:
+        assert missing_documents(s, s.get(Application, app.id)) == ["tax_return"]  # 統編不符 stands
+    with pytest.raises(TriageError) as caught:
+        accept(engine, STAFF, doc.id)  # one key is not enough
+    assert caught.value.key == "triage.confirm_warnings" and "統編不符" in describe(caught.value)
+    decision = accept(engine, STAFF, doc.id, confirm_warnings=["ubn_mismatch"])
+    assert decision.missing == () and "應附文件已齊全" in decision.message and "統編不符" in decision.message
+    with Session(engine) as s:
+        stored = s.get(Document, doc.id)
+        assert (stored.triage, stored.warnings_confirmed) == ("accepted", "ubn_mismatch")
+
+
+def test_an_accepted_but_unconfirmed_warned_document_does_not_count(engine):
+    """Accepted before warnings needed confirming (or written around the rule): it does not count."""
+    provider, app = _setup(engine)
+    _add_documents(engine, app.id, [k for k in required_documents(provider) if k != "track_record"])
+    with write_session(engine, STAFF) as s:
+        s.add(Document(application_id=app.id, file_name="合約.pdf", original_path="x", sha256="8" * 64,
+                       kind="track_record", status="ok", warnings="ubn_mismatch", triage="accepted"))
+    with Session(engine) as s:
+        assert missing_documents(s, s.get(Application, app.id)) == ["track_record"]
+
+
+def test_a_deficient_document_keeps_the_checklist_open_everywhere_until_replaced(engine):
+    """Triage, the status warnings and the notice all say the same: a document marked
+    不符 is outstanding, even when the kind it was meant to be is otherwise met."""
+    from office_tui.documents.triage import mark_deficient
+    from office_tui.intake.eligibility import document_gaps
+    from office_tui.notices.correction import items_to_correct
+
+    provider, app = _setup(engine, status="qualification_review")
+    _add_documents(engine, app.id, required_documents(provider))
+    with write_session(engine, STAFF) as s:
+        extra = Document(application_id=app.id, file_name="獎狀.pdf", original_path="x", sha256="7" * 64,
+                         kind="other_cert", status="ok", triage="pending")
+        s.add(extra)
+    decision = mark_deficient(engine, STAFF, extra.id, "獎狀影本模糊")
+    assert "尚缺：獎狀.pdf（待補正）" in decision.message  # not 應附文件已齊全
+    with Session(engine) as s:
+        application = s.get(Application, app.id)
+        assert not document_gaps(s, application).complete
+        first = items_to_correct(s, application)[0]
+    assert first == "其他證明（獎項、認證、技術服務登錄）（獎狀.pdf）：獎狀影本模糊"
+    _meet_all(engine, provider.id)
+    (move,) = set_status(engine, STAFF, ["C110-1-0001"], "eligible", "x")
+    assert move.warnings == ["warn.documents_missing"]

@@ -13,7 +13,7 @@ from models import Application, Assignment
 from office_tui.core.db import read_session
 
 KEYS = ["application_no", "mean", "median", "trimmed_mean", "stdev", "rank_sum", "mean_rank", "passed", "rank",
-        "outliers", "missing"]
+        "outliers", "missing", "sheets_submitted", "sheets_assigned"]
 
 
 @pytest.fixture
@@ -34,10 +34,10 @@ def test_tally_json_text_and_outliers(engine, office, db_url):
     assert [list(r) for r in rows] == [KEYS] * 4
     assert rows[0] == {"application_no": "C1", "mean": 80.0, "median": 80.0, "trimmed_mean": 80.0, "stdev": 2.0,
                        "rank_sum": 4.0, "mean_rank": 1.33, "passed": True, "rank": 1, "outliers": [],
-                       "missing": ["R4"]}
+                       "missing": ["R4"], "sheets_submitted": 3, "sheets_assigned": 4}
     assert rows[1]["application_no"] == "C2" and rows[1]["outliers"] == ["R3"] and rows[1]["mean"] == 78.33
     assert rows[3] == {**dict.fromkeys(KEYS), "application_no": "C6", "passed": False, "outliers": [],
-                       "missing": []}
+                       "missing": [], "sheets_submitted": 0, "sheets_assigned": 0}
 
     assert as_text.returncode == 0 and "R3!" in as_text.stdout and "序位法" in as_text.stdout
     assert "雲翔資訊股份有限公司" in as_text.stdout
@@ -53,7 +53,12 @@ def test_resolve_and_decide(engine, office, db_url):
     blocked = run_cli("decide", "C1", "C2", "--approve", "--date", "115/11/20", "--doc-no", "經商字第11500001號",
                       "--db", db_url)
     assert blocked.returncode == 1
-    assert "C1" in blocked.stdout and "C2 未核定" in blocked.stderr and "R3" in blocked.stderr
+    assert "C2 未核定" in blocked.stderr and "R3" in blocked.stderr
+    assert "C1 未核定" in blocked.stderr and "3／4" in blocked.stderr  # R4's sheet is still a draft
+    incomplete = run_cli("decide", "C1", "--approve", "--date", "115/11/20", "--doc-no", "經商字第11500001號",
+                         "--incomplete-reason", "R4 請假，依三份評分決議", "--db", db_url)
+    assert incomplete.returncode == 0, incomplete.stderr
+    assert "C1" in incomplete.stdout and "3／4" in incomplete.stdout and "R4 請假" in incomplete.stdout
     no_doc = run_cli("decide", "C2", "--reject", "--date", "2026-11-20", "--db", db_url)
     assert no_doc.returncode == 2 and "--doc-no" in no_doc.stderr
     wrong = run_cli("outliers", "resolve", "C2", "R1", "--note", "x", "--db", db_url)
@@ -76,10 +81,11 @@ def test_import_scores_and_reopen(engine, office, db_url, tmp_path):
     path.write_text("申請編號,委員編號," + ",".join(CODES) + "\nC6,R1," + ",".join(["90"] * len(CODES))
                     + "\nC2,R5," + ",".join(["90"] * len(CODES)) + "\n", encoding="utf-8-sig")
     imported = run_cli("import", "scores", str(path), "--json", "--db", db_url)
-    assert imported.returncode == 0, imported.stderr
+    assert imported.returncode == 1, imported.stderr  # row 3 refused; row 2 went in all the same
     report = json.loads(imported.stdout)
     assert report["accepted"] == [2] and report["unchanged"] == [] and report["unknown_columns"] == []
     assert [(e["row"], e["column"]) for e in report["rejected"]] == [(3, "委員編號")]
+    assert report["assigned"] == [{"row": 2, "application_no": "C6", "reviewer_no": "R1", "load": 3, "cap": 3}]
 
     reopened = run_cli("sheets", "reopen", "C6", "R1", "--reason", "紙本誤植", "--db", db_url)
     assert reopened.returncode == 0, reopened.stderr

@@ -33,7 +33,14 @@ async def test_outlier_blocks_approval_until_resolved_then_bulk_approve(demo_eng
             await pilot.press("space")
         assert screen.marked == {blocked.application_no, clean.application_no}
         await press_to_screen(pilot, "a", "TextFieldsScreen")
+        # The demo's eligible applications have sheets missing: the dialog asks why decide now.
+        reason_box = app.screen.query_one("#incomplete")
+        assert f"{clean.application_no} {clean.submitted}/{clean.assigned}" in reason_box.placeholder
         await pilot.press("enter", *"經商字第11500001號", "enter")
+        assert type(app.screen).__name__ == "TextFieldsScreen"  # not without the reason
+        await pilot.press("ctrl+s")
+        assert "評分表未送齊" in str(app.screen.query_one("#form-error").render())
+        await pilot.press(*"兩位委員未送出 委員會同意依現有評分決議", "enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
         assert blocked.application_no in str(app.screen.query_one("#message-text").render())
         await press_to_screen(pilot, "enter", "TallyScreen")
@@ -43,6 +50,7 @@ async def test_outlier_blocks_approval_until_resolved_then_bulk_approve(demo_eng
             decision = s.exec(select(Decision).join(Application, Application.id == Decision.application_id)
                               .where(Application.application_no == clean.application_no)).one()
             assert decision.outcome == "approved" and decision.doc_no == "經商字第11500001號"
+            assert decision.incomplete_reason == "兩位委員未送出 委員會同意依現有評分決議"
         # Record the committee's resolution (o), then the approval goes through.
         await wait_for(pilot, lambda: not screen.marked and screen.result is not None)
         screen.table.move_cursor(row=[r.application_no for r in screen.result.rows].index(blocked.application_no))
@@ -60,7 +68,7 @@ async def test_outlier_blocks_approval_until_resolved_then_bulk_approve(demo_eng
         if len(blocked.outliers) == 1:
             screen.table.move_cursor(row=[r.application_no for r in screen.result.rows].index(blocked.application_no))
             await press_to_screen(pilot, "a", "TextFieldsScreen")
-            await pilot.press("enter", *"經商字第11500002號", "enter")
+            await pilot.press("enter", *"經商字第11500002號", "enter", *"依現有評分決議", "enter")
             await wait_for(pilot, lambda: _status(demo_engine, blocked.application_no) == "listed")
 
 

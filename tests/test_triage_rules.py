@@ -293,7 +293,9 @@ def _missing(engine, number):
 
 def test_missing_documents_follow_accept_and_deficient(engine, office):
     ids = {kind: _add(engine, office[FIRST], kind) for kind in REQUIRED}
-    assert _missing(engine, FIRST) == []
+    assert _missing(engine, FIRST) == ["tax_return"]  # read as outdated: it counts once staff confirm that
+    decision = accept(engine, ACTOR, ids["tax_return"], confirm_warnings=["outdated"])
+    assert decision.missing == () and "文件已齊全" in decision.message
     decision = mark_deficient(engine, ACTOR, ids["tax_payment_proof"], "繳納證明看不清楚，請重新掃描")
     assert decision.triage == "deficient" and decision.missing == ("tax_payment_proof",)
     assert "尚缺：營業稅繳納證明" in decision.message
@@ -394,7 +396,8 @@ def test_document_facts(engine, office):
     assert facts.ubns_found == (APPLICANT_UBN,) and facts.ubn_matches is True
     assert facts.dates_found == (date(2021, 5, 20),)
     assert (facts.triage, facts.triage_label, facts.skipped, facts.can_accept) == ("pending", "待審", False, True)
-    assert "tax_payment_proof" in facts.missing and "tax_return" not in facts.missing
+    assert "tax_payment_proof" in facts.missing
+    assert "tax_return" in facts.missing  # its warning stands until staff confirm it
     skip(engine, ACTOR, doc_id)
     assert document_facts(engine, doc_id).skipped
     loose = document_facts(engine, _add(engine, None, "unknown", status="unmatched"))

@@ -20,9 +20,10 @@ from models import Claim, Contract, Invoice
 from office_tui.core import audit
 from office_tui.claims.budget import budget_in
 from models.clock import office_today
+from office_tui.core.dates import check_happened
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
-from office_tui.core.programme import CLAIM_OPEN_STATUSES, SUBSIDY_CAP
+from office_tui.core.programme import CLAIM_OPEN_STATUSES, FATAL_FLAGS, SUBSIDY_CAP
 from office_tui.claims.reconcile import reconcile, unit_of_work
 
 
@@ -55,6 +56,8 @@ def approve_clean(target: Engine | Session, actor, *, budget_total: int | None =
     with the figures of the moment)."""
     today = today or office_today()
     with unit_of_work(target, actor, reason or "approve clean claims") as session:
+        if claim_nos is not None:
+            _claims(session, claim_nos)  # a number no claim has is named as unknown
         reconcile(session, close_on=close_on)
         remaining = budget_in(session, budget_total, waiting=False).remaining
         queue = budget_queue(session)
@@ -120,11 +123,16 @@ def _claims(session: Session, claim_nos: list[str]) -> list[Claim]:
 
 
 def mark_paid(target: Engine | Session, actor, claim_nos: list[str] | None = None, *,
-              paid_on: date | None = None, reason: str = "") -> list[str]:
-    """撥款: mark approved claims paid on ``paid_on`` (today): those named, or every
-    approved one. A named claim that is not approved refuses the whole call."""
-    paid_on = paid_on or office_today()
+              paid_on: date | None = None, reason: str = "", close_on: date | None = None) -> list[str]:
+    """撥款: mark approved claims paid on ``paid_on`` (today; never a day after it, nor
+    before the approval): those named, or every approved one. Reconciles first: a claim
+    that has since lost its ground — a flag no correction removes (the store no longer
+    eligible, its solution delisted, a renewal …) — is not paid; its approval is withdrawn
+    or clawed back instead. A named claim that is not approved, or such a claim, refuses
+    the whole call."""
+    paid_on = check_happened(paid_on or office_today(), "event.paid")
     with unit_of_work(target, actor, reason or "mark paid") as session:
+        reconcile(session, close_on=close_on)
         if claim_nos is None:
             claims = list(session.scalars(select(Claim).where(Claim.status == "approved")
                                           .order_by(Claim.filed_on, Claim.id)))
@@ -140,6 +148,11 @@ def mark_paid(target: Engine | Session, actor, claim_nos: list[str] | None = Non
             first = min((c for c in claims if c.claim_no in early), key=lambda c: c.approved_on)
             raise OfficeError("claims.paid_before_approval", claim_no="、".join(early),
                               paid_on=format_date(paid_on), approved_on=format_date(first.approved_on))
+        fallen = [(c.claim_no, [f for f in c.flags.split(",") if f in FATAL_FLAGS]) for c in claims]
+        fallen = [(number, flags) for number, flags in fallen if flags]
+        if fallen:
+            raise OfficeError("claims.pay_flagged", claims="；".join(
+                f"{number}：{'、'.join(t(f'flag.label_{f}') for f in flags)}" for number, flags in fallen))
         for claim in claims:
             claim.status, claim.paid_on = "paid", paid_on
         session.flush()
@@ -156,6 +169,7 @@ def claw_back(target: Engine | Session, actor, claim_no: str, reason: str, *, on
     at once."""
     if not reason.strip():
         raise OfficeError("claims.reason_required")
+    check_happened(on, "event.clawed_back")
     with unit_of_work(target, actor, reason.strip()) as session:
         (claim,) = _claims(session, [claim_no])
         if claim.status not in ("approved", "paid"):
@@ -163,7 +177,13 @@ def claw_back(target: Engine | Session, actor, claim_no: str, reason: str, *, on
         if renewal:
             session.get(Contract, claim.contract_id).existing_customer = True
         if claim.status == "paid":
-            claim.status, claim.clawed_back_on = "clawed_back", on or office_today()
+            on = on or office_today()
+            if claim.paid_on is not None and on < claim.paid_on:
+                from office_tui.core.dates import format_date
+
+                raise OfficeError("claims.clawed_back_before_paid", claim_no=claim.claim_no, on=format_date(on),
+                                  paid_on=format_date(claim.paid_on))
+            claim.status, claim.clawed_back_on = "clawed_back", on
         elif not renewal:
             # An approval withdrawn for a reason no flag shows: a staff decision that
             # reconciliation leaves alone (it would put a clean claim back in 待審 and the
@@ -197,6 +217,8 @@ def edit_claim(target: Engine | Session, actor, claim_no: str, reason: str, *, c
     unknown = sorted(set(changes) - set(CLAIM_FIELDS) - set(INVOICE_FIELDS) - set(CONTRACT_FIELDS))
     if unknown:
         raise OfficeError("claims.unknown_field", fields="、".join(unknown))
+    check_happened(changes.get("filed_on"), "event.filed")
+    check_happened(changes.get("invoice_date"), "event.invoiced")
     with unit_of_work(target, actor, reason.strip()) as session:
         (claim,) = _claims(session, [claim_no])
         if claim.status not in CLAIM_OPEN_STATUSES:

@@ -15,7 +15,10 @@ opens the office through ``shell`` at most once, only as far as it declared:
   schema is refused with the command that upgrades it), lapse overdue notices;
 * ``WRITES`` — connect, migrate if needed (copying the file aside first), lapse.
 
-Either way the shell's actor is found once, and a committee member's account is refused.
+A database that is not there (or is empty) is refused, naming it, unless the command
+declared ``creates=True`` (``demo``, ``db init``, ``db upgrade``): a mistyped ``--db``
+never becomes a new, empty office. Either way the shell's actor is found once, and a
+committee member's account is refused.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class Shell:
 
     args: argparse.Namespace
     opens: str = WRITES
+    creates: bool = False  # may make the database when it is not there
     _office: object = field(default=None, init=False, repr=False)
 
     @property
@@ -96,7 +100,8 @@ class Shell:
 
         if self.opens == NOTHING:
             raise RuntimeError("a command declared to need no office opened it")
-        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES)
+        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES,
+                             create=self.creates)
         self._office = opened
         self.actor  # noqa: B018 - a member's account is refused before anything is read
         return opened
@@ -138,9 +143,10 @@ class Commands:
     def exports(self):
         return self.group("export", "cli.export")
 
-    def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, json: bool = False,
-                batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
-        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional"."""
+    def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, creates: bool = False,
+                json: bool = False, batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
+        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional";
+        ``creates``: the command may make a database that is not there yet."""
         parents = [self.common]
         if json:
             parents.append(self.json)
@@ -149,14 +155,15 @@ class Commands:
         if output:
             parents.append(self.output)
         parser = where.add_parser(name, help=t(help_key), parents=parents)
-        parser.set_defaults(handler=handler, opens=opens)
+        parser.set_defaults(handler=handler, opens=opens, creates=creates)
         return parser
 
     def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False,
                        several: bool = False) -> argparse.ArgumentParser:
         """``import KIND FILE [--json]``: ``importer(shell, path)`` returns a report with
-        ``lines()`` and ``to_json()`` (and ``failed``, True when the command should end
-        with exit status 1). With ``several``, ``import KIND FILE…``: the importer is
+        ``lines()`` and ``to_json()`` (and ``refused`` — or ``failed`` for several files — True when the command
+        should end with exit status 1: the good rows go in whatever the others hold, and a
+        script can tell). With ``several``, ``import KIND FILE…``: the importer is
         called as ``importer(args, shell, paths, progress)``, ``progress(done, total)``
         drawing a progress line on a terminal (None otherwise)."""
         parser = self.command(self.imports, kind, help_key, run_import, json=True)
@@ -191,7 +198,7 @@ def run_import(args, shell: Shell) -> int:
         json_out(report.to_json())
     else:
         print("\n".join(report.lines()))
-    return EXIT_FAILED if getattr(report, "failed", False) else EXIT_OK
+    return EXIT_FAILED if getattr(report, "refused", False) or getattr(report, "failed", False) else EXIT_OK
 
 
 class ProgressLine:

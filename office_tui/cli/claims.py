@@ -115,7 +115,8 @@ def _pay(args, shell) -> int:
     if bool(args.claim_nos) == bool(args.all_approved):
         raise CommandError("claims.cli_pay_which", EXIT_USAGE)
     on = date_arg(args.on, "--on") if args.on else None
-    paid = mark_paid(shell.engine, shell.actor, args.claim_nos or None, paid_on=on, reason=args.reason)
+    paid = mark_paid(shell.engine, shell.actor, args.claim_nos or None, paid_on=on, reason=args.reason,
+                     close_on=_close_on(shell))
     print(t("claims.paid", n=len(paid)))
     return EXIT_OK
 

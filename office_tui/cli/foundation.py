@@ -1,4 +1,7 @@
-"""demo, db upgrade/backup, batch add/rubric, user add: setting an office up."""
+"""demo, db init/upgrade/backup, batch add/rubric, user add: setting an office up.
+
+Only ``demo``, ``db init`` and ``db upgrade`` create a database; every other command
+refuses one that is not there (office_tui.cli.base)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from office_tui.core.i18n import t
 
 
 def register(cli: Commands) -> None:
-    demo = cli.command(cli.top, "demo", "cli.demo", _demo)
+    demo = cli.command(cli.top, "demo", "cli.demo", _demo, creates=True)
     demo.add_argument("--scale", choices=("small", "large"), default="small")
     demo.add_argument("--seed", type=int, default=1)
 
     db = cli.group("db", "cli.db")
-    cli.command(db, "upgrade", "cli.db_upgrade", _db_upgrade)
+    cli.command(db, "init", "cli.db_init", _db_init, creates=True)
+    cli.command(db, "upgrade", "cli.db_upgrade", _db_upgrade, creates=True)
     cli.command(db, "backup", "cli.db_backup", _db_backup).add_argument("file")
 
     batch = cli.group("batch", "cli.batch")
@@ -44,6 +48,30 @@ def _demo(args, shell) -> int:
 
     counts = load_demo(shell.engine, shell.actor, args.scale, args.seed)
     print(t("demo.loaded", applications=counts["application"], stores=counts["store"]))
+    return EXIT_OK
+
+
+def _db_init(args, shell) -> int:
+    """A new office: the database made, with the newest schema. One already holding an
+    office is left alone (``db upgrade`` brings an older one up to date)."""
+    from office_tui.core.config import load_settings
+    from office_tui.core.migrate import current_revision
+    from office_tui.opening import missing_database, sqlite_file
+
+    settings = load_settings(db=args.db, lang=args.lang)
+    if missing_database(settings.db_url) is None:
+        from office_tui.core.db import make_engine
+
+        engine = make_engine(settings.db_url)
+        try:
+            revision = current_revision(engine)
+        finally:
+            engine.dispose()
+        if revision is not None:
+            raise CommandError("db.init_exists", path=str(sqlite_file(settings.db_url) or settings.db_url),
+                               revision=revision)
+    result = shell.office.upgrade
+    print(t("db.initialised", path=str(sqlite_file(settings.db_url) or settings.db_url), revision=result.to_revision))
     return EXIT_OK
 
 

@@ -66,8 +66,9 @@ def _applications_list(args, shell) -> int:
 
 
 def _set_status(args, shell) -> int:
+    from office_tui.core.dates import format_date
     from office_tui.core.errors import describe
-    from office_tui.intake.status import set_status
+    from office_tui.intake.status import NOTICE_ONLY, set_status
 
     *numbers, code = args.items
     if not numbers:
@@ -76,11 +77,19 @@ def _set_status(args, shell) -> int:
         raise CommandError("move.unknown_code", EXIT_USAGE, code=code, codes=", ".join(APPLICATION_STATUSES))
     if not args.reason.strip():
         raise CommandError("cli.reason_required", EXIT_USAGE)
-    moves = set_status(shell.engine, shell.actor, numbers, code, args.reason.strip())
+    if code == NOTICE_ONLY:  # 待補正 comes with its correction notice, raised here
+        from office_tui.notices.correction import enter_correction
+
+        moves = enter_correction(shell.engine, shell.actor, numbers, args.reason.strip())
+    else:
+        moves = set_status(shell.engine, shell.actor, numbers, code, args.reason.strip())
     for result in moves:
         if result.moved:
             print(t("move.done", application_no=result.application_no, old=t(f"status.{result.old}"),
                     new=t(f"status.{result.new}")))
+            if result.notice_due is not None:
+                print(t("notice.raised", application_no=result.application_no,
+                        due=format_date(result.notice_due, shell.settings.date_style)))
             for warning in result.warnings:
                 print(t("warn.prefix", application_no=result.application_no, warning=t(warning)))
         else:
@@ -100,6 +109,11 @@ class _DocumentsReport:
 
     def __init__(self, results) -> None:
         self.results = results
+
+    @property
+    def refused(self) -> bool:
+        """A file that went into no application (its folder names none) was not taken in."""
+        return any(r.status == "unmatched" for r in self.results)
 
     def lines(self) -> list[str]:
         from importers.documents import import_summary, report_table

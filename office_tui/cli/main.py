@@ -78,7 +78,7 @@ def _words(argv: Sequence[str]) -> list[str]:
 
 def build_parser(areas: Sequence[Area] = AREAS) -> argparse.ArgumentParser:
     parser = global_options(Parser(prog="office-tui", description=t("cli.description")), None)
-    parser.set_defaults(handler=_tui, opens=None)
+    parser.set_defaults(handler=_tui, opens=None, creates=False)
     cli = Commands(parser.add_subparsers(dest="command", parser_class=Parser))
     cli.imports, cli.exports  # noqa: B018 - `import` and `export` come first in the help, as they always did
     for area in areas:
@@ -87,10 +87,19 @@ def build_parser(areas: Sequence[Area] = AREAS) -> argparse.ArgumentParser:
 
 
 def _tui(args, _shell) -> int:
-    from office_tui.app import OfficeApp
-    from office_tui.core.config import load_settings
+    """The TUI. On the default database in the data directory a new office starts empty
+    (and is offered the demo); a database named otherwise (``--db``, OFFICE_TUI_DB, the
+    settings file) that is not there is refused, naming it, before the TUI starts."""
+    from office_tui.core.config import default_db_url, load_settings
+    from office_tui.opening import missing_database
 
-    OfficeApp(load_settings(db=args.db, lang=args.lang)).run()
+    settings = load_settings(db=args.db, lang=args.lang)
+    missing = missing_database(settings.db_url)
+    if missing is not None and settings.db_url != default_db_url():
+        raise CommandError("error.no_such_database", path=str(missing))
+    from office_tui.app import OfficeApp
+
+    OfficeApp(settings).run()
     return EXIT_OK
 
 
@@ -115,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _language_from(argv)
     try:
         args = build_parser(areas_for(argv)).parse_args(argv)
-        return args.handler(args, Shell(args, args.opens))
+        return args.handler(args, Shell(args, args.opens, args.creates))
     except CommandError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return error.exit_code

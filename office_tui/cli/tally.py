@@ -30,6 +30,7 @@ def register(cli: Commands) -> None:
     decide.add_argument("--date", required=True, metavar="DATE")
     decide.add_argument("--doc-no", default="", metavar="TEXT")
     decide.add_argument("--method", choices=METHODS, default="mean")
+    decide.add_argument("--incomplete-reason", default="", metavar="TEXT", help=t("decide.opt_incomplete_reason"))
 
     sheets = cli.group("sheets", "tally.cli_sheets")
     reopen = cli.command(sheets, "reopen", "tally.cli_sheets_reopen", _sheets_reopen)
@@ -37,7 +38,8 @@ def register(cli: Commands) -> None:
     reopen.add_argument("reviewer_no", metavar="REVIEWER_NO")
     reopen.add_argument("--reason", required=True)
 
-    cli.import_command("scores", "tally.cli_import_scores", _import_scores)
+    scores = cli.import_command("scores", "tally.cli_import_scores", _import_scores)
+    scores.add_argument("--allow-over-cap", action="store_true", help=t("tally.opt_allow_over_cap"))
 
 
 def _figure(value: float | None) -> str:
@@ -61,12 +63,12 @@ def _tally(args, shell) -> int:
         marked = [f"{m}!" if m in unresolved else m for m in row.outliers]
         rows.append((row.rank or "", row.application_no, info.company, info.solution_name, _figure(row.mean),
                      _figure(row.median), _figure(row.trimmed_mean), _figure(row.stdev), _figure(row.rank_sum),
-                     _figure(row.mean_rank), f"{row.at_pass_line}/{len(row.totals)}",
+                     _figure(row.mean_rank), f"{row.submitted}/{row.assigned}", f"{row.at_pass_line}/{len(row.totals)}",
                      t("tally.yes") if row.passed else t("tally.no"), " ".join(marked), " ".join(row.missing),
                      t(f"status.{info.status}")))
     headers = [t(f"tally.col_{name}") for name in (
         "rank", "application_no", "company", "solution", "mean", "median", "trimmed", "stdev", "rank_sum",
-        "mean_rank", "at_pass_line", "passed", "outliers", "missing", "status")]
+        "mean_rank", "sheets", "at_pass_line", "passed", "outliers", "missing", "status")]
     print(table(headers, rows))
     waiting = sum(1 for row in board.rows if board.unresolved(row.application_no))
     print(t("tally.footer", batch=args.batch, method=t(f"tally.method_{args.method}"), n=len(board.rows),
@@ -133,7 +135,8 @@ def _decide(args, shell) -> int:
         raise CommandError("decide.doc_no_required", EXIT_USAGE)
     who = shell.actor
     with write_session(shell.engine, who, reason=f"decide {args.outcome} {args.doc_no}".strip()) as session:
-        results = decide(session, who, args.application_nos, args.outcome, decided_on, args.doc_no, args.method)
+        results = decide(session, who, args.application_nos, args.outcome, decided_on, args.doc_no, args.method,
+                         incomplete_reason=args.incomplete_reason)
     if args.json:
         json_out([result.to_json() for result in results])
     else:
@@ -141,6 +144,10 @@ def _decide(args, shell) -> int:
             if result.decided:
                 print(t("decide.done", application=result.application_no, old=t(f"status.{result.old}"),
                         new=t(f"status.{result.new}"), rank=result.rank or "-", score=_figure(result.score)))
+                if result.incomplete_reason:
+                    print(t("decide.done_incomplete", application=result.application_no,
+                            submitted=result.sheets_submitted, assigned=result.sheets_assigned,
+                            why=result.incomplete_reason))
                 for warning in result.warnings:
                     print(t("warn.prefix", application_no=result.application_no, warning=t(warning)))
     for result in results:
@@ -153,7 +160,7 @@ def _decide(args, shell) -> int:
 def _import_scores(shell, path):
     from importers.scores import import_scores
 
-    return import_scores(shell.engine, shell.actor, path)
+    return import_scores(shell.engine, shell.actor, path, allow_over_cap=shell.args.allow_over_cap)
 
 
 def _sheets_reopen(args, shell) -> int:

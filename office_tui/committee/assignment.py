@@ -30,7 +30,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import Application, Assignment, Batch, OutlierResolution, Provider, Reviewer, Score
-from office_tui.committee.assignment_plan import DEFAULT_K, PlanApplication, PlanMember, plan_assignments
+from office_tui.committee.assignment_plan import (DEFAULT_K, PlanApplication, PlanMember, default_cap,
+                                                  plan_assignments)
 from office_tui.committee.conflicts import ConflictReason, conflict_map
 from office_tui.committee.roster import find_reviewer
 from office_tui.core import audit
@@ -129,11 +130,17 @@ def unassign(session: Session, actor: Actor | None, application_no: str, reviewe
     session.flush()
 
 
-def auto_assign(session: Session, actor: Actor | None, batch_no: int, k: int = DEFAULT_K,
-                cap: int | None = None) -> AssignmentPlan:
-    """Staff every eligible application of the batch with ``k`` members (see the module)."""
-    require_staff(actor)
-    batch = find_batch(session, batch_no)
+@dataclass(frozen=True)
+class _BatchPlanData:
+    apps: list  # (id, application_no, category) of the batch's applications before the committee
+    members: list[Reviewer]
+    plan_applications: list[PlanApplication]
+    plan_members: list[PlanMember]
+
+
+def _plan_data(session: Session, batch: Batch) -> _BatchPlanData:
+    """What the automatic plan is made from: the batch's eligible applications with the
+    members on them and those conflicted with them, every member with their load."""
     apps = session.exec(select(Application.id, Application.application_no, Application.category)
                         .where(Application.batch_id == batch.id, Application.status == BEFORE_COMMITTEE)
                         .order_by(Application.application_no)).all()
@@ -149,12 +156,41 @@ def auto_assign(session: Session, actor: Actor | None, batch_no: int, k: int = D
     conflicted: dict[int, set[str]] = {}
     for (reviewer_id, app_id) in conflict_map(session, list(number_of), app_ids):
         conflicted.setdefault(app_id, set()).add(number_of[reviewer_id])
-    plan = plan_assignments(
+    return _BatchPlanData(
+        apps, members,
         [PlanApplication(a.application_no, a.category, frozenset(on[a.id]), frozenset(conflicted.get(a.id, ())))
          for a in apps],
-        [PlanMember(m.reviewer_no, m.expertise, loads[m.reviewer_no], m.active) for m in members], k, cap)
-    app_id_of = {a.application_no: a.id for a in apps}
-    reviewer_id_of = {m.reviewer_no: m.id for m in members}
+        [PlanMember(m.reviewer_no, m.expertise, loads[m.reviewer_no], m.active) for m in members])
+
+
+@dataclass(frozen=True)
+class LoadCap:
+    """A batch's load cap as automatic assignment sets it by default, and each member's
+    load in the batch (sheets on its applications before the committee)."""
+
+    batch_no: int
+    cap: int
+    loads: dict[str, int]  # reviewer_no → sheets
+
+
+def load_cap(session: Session, batch: Batch, k: int = DEFAULT_K) -> LoadCap:
+    """The default load cap of :func:`auto_assign` for ``batch`` (the fair share,
+    :func:`office_tui.committee.assignment_plan.default_cap`) and the members' loads: what
+    an assignment made another way (paper sheets) is held to."""
+    data = _plan_data(session, batch)
+    return LoadCap(batch.number, default_cap(data.plan_applications, data.plan_members, k),
+                   {m.reviewer_no: m.load for m in data.plan_members})
+
+
+def auto_assign(session: Session, actor: Actor | None, batch_no: int, k: int = DEFAULT_K,
+                cap: int | None = None) -> AssignmentPlan:
+    """Staff every eligible application of the batch with ``k`` members (see the module)."""
+    require_staff(actor)
+    batch = find_batch(session, batch_no)
+    data = _plan_data(session, batch)
+    plan = plan_assignments(data.plan_applications, data.plan_members, k, cap)
+    app_id_of = {a.application_no: a.id for a in data.apps}
+    reviewer_id_of = {m.reviewer_no: m.id for m in data.members}
     session.add_all(Assignment(application_id=app_id_of[a], reviewer_id=reviewer_id_of[r],
                                assigned_by=actor.user_id if actor else None) for a, r in plan.created)
     session.flush()

@@ -25,7 +25,8 @@ from office_tui.committee.batch_tally import DECIDED
 from office_tui.committee.conflicts import check_no_conflict
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
-from office_tui.committee.roster import reviewer_no_matches
+from office_tui.committee.roster import find_reviewer, reviewer_no_matches
+from office_tui.intake.applications import find_application
 from office_tui.committee.rubric import Rubric, rubric_for
 
 SHEET_STATUSES = ("assigned", "draft", "submitted")
@@ -227,6 +228,8 @@ def find_assignment(session: Session, application_no: str, reviewer_no: str) -> 
     """The sheet of member ``reviewer_no`` (r01, Ｒ０１ and R01 are one member) for
     ``application_no``."""
     application_no = (application_no or "").strip()
+    find_application(session, application_no)  # an unknown number is named as unknown,
+    find_reviewer(session, reviewer_no)  # not as a pair never assigned
     found = session.exec(
         select(Assignment).join(Application, Application.id == Assignment.application_id)
         .join(Reviewer, Reviewer.id == Assignment.reviewer_id)

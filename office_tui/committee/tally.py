@@ -39,6 +39,16 @@ class TallyRow:
     missing: list[str] = field(default_factory=list)
     rank: int | None = None
 
+    @property
+    def submitted(self) -> int:
+        """Sheets submitted (and counted): the figures rest on these."""
+        return len(self.totals)
+
+    @property
+    def assigned(self) -> int:
+        """Sheets assigned (a conflicted member's aside): submitted + missing."""
+        return len(set(self.totals) | set(self.missing))
+
     def to_json(self) -> dict:
         def r(value):
             return None if value is None else round(value, 2)
@@ -46,7 +56,8 @@ class TallyRow:
         return {"application_no": self.application_no, "mean": r(self.mean), "median": r(self.median),
                 "trimmed_mean": r(self.trimmed_mean), "stdev": r(self.stdev), "rank_sum": r(self.rank_sum),
                 "mean_rank": r(self.mean_rank), "passed": self.passed, "rank": self.rank,
-                "outliers": list(self.outliers), "missing": list(self.missing)}
+                "outliers": list(self.outliers), "missing": list(self.missing),
+                "sheets_submitted": self.submitted, "sheets_assigned": self.assigned}
 
 
 def trimmed_mean(values: list[float]) -> float | None:

@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from office_tui.core.errors import OfficeError
+
 ROC_OFFSET = 1911
 ROC_EPOCH = date(1912, 1, 1)
 
@@ -116,3 +118,27 @@ def format_datetime(
         dt = dt.replace(tzinfo=timezone.utc)
     local = dt.astimezone(ZoneInfo(tz))
     return f"{format_date(local.date(), style)} {local:%H:%M}"
+
+
+class FutureDateError(OfficeError, ValueError):
+    """A date of something that has already happened lies after today (Taipei). A
+    ValueError too, so code that reads a typed date (``except ValueError``) refuses it
+    like any other date it cannot take."""
+
+
+def check_happened(day: date | None, what: str, today: date | None = None) -> date | None:
+    """The one check for the date of an event that has happened (a correction received,
+    a payment, a decision, a claw-back, a receipt or filing): it may not lie after
+    today, the office's today in Asia/Taipei (docs/rules/README.md). ``what`` names the
+    event: the i18n key of its name (``event.paid``). Returns ``day``; None passes."""
+    if day is None:
+        return None
+    if today is None:
+        from models.clock import office_today
+
+        today = office_today()
+    if day > today:
+        from office_tui.core.i18n import t
+
+        raise FutureDateError("error.date_in_future", what=t(what), day=format_date(day), today=format_date(today))
+    return day

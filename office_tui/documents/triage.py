@@ -2,9 +2,12 @@
 
 Staff go through the documents one by one (:func:`queue`, :func:`document_facts`) and
 accept them, mark them deficient (the next step turns those into correction notices) or
-skip them for later. Each decision is a write through :func:`office_tui.core.db.write_session`,
-so the audit log has it, and each answers with the application's checklist after the
-decision (:func:`office_tui.intake.eligibility.missing_documents`).
+skip them for later. A document with warnings is accepted only with each warning
+confirmed by name (``confirm_warnings``): a document that argues against itself is never
+taken with one key. Each decision is a write through
+:func:`office_tui.core.db.write_session`, so the audit log has it, and each answers with
+the application's checklist after the decision — the one count of
+:func:`office_tui.intake.eligibility.document_gaps`, as every other screen says it.
 
 What a document's text says — its kind, UBNs, dates and period — is read at import by
 :func:`office_tui.documents.reading.read_pages`.
@@ -12,6 +15,7 @@ What a document's text says — its kind, UBNs, dates and period — is read at 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -108,6 +112,8 @@ class DocumentFacts:
     imported_at: datetime
     missing: tuple[str, ...]  # the application's checklist: kinds still missing
     can_accept: bool
+    deficient_files: tuple[str, ...] = ()  # the application's deficient documents not yet replaced
+    confirmed: tuple[str, ...] = ()  # the warnings staff confirmed when they accepted it
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -125,7 +131,7 @@ def _dates(value: str) -> tuple[date, ...]:
 
 
 def document_facts(engine: Engine, doc_id: int) -> DocumentFacts:
-    from office_tui.intake.eligibility import missing_documents
+    from office_tui.intake.eligibility import DocumentGaps, document_gaps
 
     with read_session(engine) as session:
         doc = session.get(Document, doc_id)
@@ -134,7 +140,7 @@ def document_facts(engine: Engine, doc_id: int) -> DocumentFacts:
         application = session.get(Application, doc.application_id) if doc.application_id else None
         provider = session.get(Provider, application.provider_id) if application else None
         user = session.get(User, doc.triaged_by) if doc.triaged_by else None
-        missing = tuple(missing_documents(session, application)) if application else ()
+        gaps = document_gaps(session, application) if application else DocumentGaps((), ())
         ubns = _split(doc.ubns_found)
         warnings = _split(doc.warnings)
         return DocumentFacts(
@@ -150,7 +156,9 @@ def document_facts(engine: Engine, doc_id: int) -> DocumentFacts:
             triage=doc.triage, triage_label=triage_label(doc.triage), triage_reason=doc.triage_reason,
             triaged_by=(user.display_name or user.username) if user else "", triaged_at=doc.triaged_at,
             skipped=doc.triage not in ("accepted", "deficient") and doc.triaged_at is not None,
-            imported_at=doc.imported_at, missing=missing, can_accept=_acceptable(doc) is None,
+            imported_at=doc.imported_at, missing=gaps.missing, can_accept=_acceptable(doc) is None,
+            deficient_files=tuple(name for _, _, name, _ in gaps.deficient),
+            confirmed=_split(doc.warnings_confirmed),
         )
 
 
@@ -174,8 +182,18 @@ def _acceptable(doc: Document) -> TriageError | None:
     return None
 
 
+def checklist_message(application_no: str, gaps) -> str:
+    """What the application's checklist says after a decision: complete, or what it
+    still lacks — missing kinds and deficient documents not yet replaced."""
+    if gaps.complete:
+        return t("triage.checklist_complete", application_no=application_no)
+    lacking = [kind_label(k) for k in gaps.missing]
+    lacking += [t("triage.outstanding_deficient", file=name) for _, _, name, _ in gaps.deficient]
+    return t("triage.checklist_missing", application_no=application_no, kinds="、".join(lacking))
+
+
 def _decide(engine: Engine, actor: Actor, doc_id: int, reason: str, change) -> Decision:
-    from office_tui.intake.eligibility import missing_documents
+    from office_tui.intake.eligibility import document_gaps
 
     with write_session(engine, actor, reason=reason) as session:
         doc = session.get(Document, doc_id)
@@ -189,20 +207,33 @@ def _decide(engine: Engine, actor: Actor, doc_id: int, reason: str, change) -> D
         session.add(doc)
         session.flush()
         application = session.get(Application, doc.application_id)
-        missing = tuple(missing_documents(session, application))
-    summary = (t("triage.checklist_missing", application_no=application.application_no,
-                 kinds="、".join(kind_label(k) for k in missing)) if missing
-               else t("triage.checklist_complete", application_no=application.application_no))
-    return Decision(doc.id, application.application_no, doc.triage, doc.kind, missing, sentences([message, summary]))
+        gaps = document_gaps(session, application)
+    summary = checklist_message(application.application_no, gaps)
+    return Decision(doc.id, application.application_no, doc.triage, doc.kind, gaps.missing,
+                    sentences([message, summary]))
 
 
-def accept(engine: Engine, actor: Actor, doc_id: int, kind: str | None = None) -> Decision:
+# Warnings about what kind a document is: staff who name the kind themselves settle them.
+KIND_WARNINGS = ("unknown_kind", "kind_from_name", "name_mismatch")
+
+
+def warnings_to_confirm(warnings: Iterable[str], kind_named: bool = False) -> tuple[str, ...]:
+    """The warnings accepting a document needs confirmed by name: all of them, except
+    those about its kind when staff name the kind themselves (accept as …)."""
+    return tuple(w for w in warnings if not (kind_named and w in KIND_WARNINGS))
+
+
+def accept(engine: Engine, actor: Actor, doc_id: int, kind: str | None = None,
+           confirm_warnings: Iterable[str] = ()) -> Decision:
     """Accept a document as its kind (``kind`` corrects what triage read; required when
-    the kind is unknown). A file the system could not open (encrypted, corrupt, not a
-    PDF) cannot be accepted: mark it deficient instead. A scan (no_text) can: staff read
-    it on screen."""
+    the kind is unknown). A document with warnings is refused unless each warning is in
+    ``confirm_warnings`` (the screen asks, naming them; :func:`warnings_to_confirm`):
+    accepted so, its warnings are recorded as confirmed and it counts. A file the system
+    could not open (encrypted, corrupt, not a PDF) cannot be accepted: mark it deficient
+    instead. A scan (no_text) can: staff read it on screen."""
     if kind is not None and kind not in KINDS[:-1]:
         raise TriageError("triage.bad_kind", kind=kind, kinds=", ".join(KINDS[:-1]))
+    confirmed = set(confirm_warnings)
 
     def change(doc: Document) -> str:
         refusal = _acceptable(doc)
@@ -212,7 +243,15 @@ def accept(engine: Engine, actor: Actor, doc_id: int, kind: str | None = None) -
             doc.kind = kind
         if doc.kind == "unknown":
             raise TriageError("triage.kind_required", file=doc.file_name)
+        unconfirmed = [w for w in warnings_to_confirm(_split(doc.warnings), kind is not None) if w not in confirmed]
+        if unconfirmed:
+            raise TriageError("triage.confirm_warnings", file=doc.file_name,
+                              warnings="、".join(warning_label(w) for w in unconfirmed))
         doc.triage, doc.triage_reason = "accepted", ""
+        doc.warnings_confirmed = doc.warnings
+        if doc.warnings:
+            return t("triage.accepted_confirmed", file=doc.file_name, kind=kind_label(doc.kind),
+                     warnings="、".join(warning_label(w) for w in _split(doc.warnings)))
         return t("triage.accepted", file=doc.file_name, kind=kind_label(doc.kind))
 
     return _decide(engine, actor, doc_id, f"triage accept document {doc_id}", change)
@@ -226,7 +265,7 @@ def mark_deficient(engine: Engine, actor: Actor, doc_id: int, reason: str) -> De
         raise TriageError("triage.reason_required")
 
     def change(doc: Document) -> str:
-        doc.triage, doc.triage_reason = "deficient", reason
+        doc.triage, doc.triage_reason, doc.warnings_confirmed = "deficient", reason, ""
         return t("triage.marked_deficient", file=doc.file_name, reason=reason)
 
     return _decide(engine, actor, doc_id, reason, change)

@@ -30,6 +30,8 @@ class ApplicationRow:
 
 
 def list_applications(engine: Engine, batch: int | None = None, status: str | None = None) -> list[ApplicationRow]:
+    """The applications, by number; of batch ``batch`` (a batch there is not is named as
+    unknown, never an empty list), in ``status``."""
     query = (
         select(Application.application_no, Provider.ubn, Provider.name, Application.solution_name,
                Application.category, Application.status, Application.status_reason, Batch.number)
@@ -42,7 +44,17 @@ def list_applications(engine: Engine, batch: int | None = None, status: str | No
     if status:
         query = query.where(Application.status == status)
     with read_session(engine) as session:
+        if batch is not None:
+            find_batch_no(session, batch)
         return [ApplicationRow(*row) for row in session.execute(query).all()]
+
+
+def find_batch_no(session: Session, number: int) -> Batch:
+    """Batch ``number``, or OfficeError naming it as unknown."""
+    found = session.scalars(select(Batch).where(Batch.number == number)).first()
+    if found is None:
+        raise OfficeError("batch.no_such_batch", number=number)
+    return found
 
 
 def find_application(session: Session, application_no: str) -> Application:

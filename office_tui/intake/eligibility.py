@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from models import Application, CorrectionNotice, Document, Provider, QualificationCheck
-from models.clock import now_utc
+from models.clock import OFFICE_TZ, now_utc
 from office_tui.core.errors import OfficeError
 
 QUALIFYING_ITEMS = ("I301010", "I301020", "I301030")  # 資訊軟體/資料處理/電子資訊供應服務業
@@ -28,6 +28,8 @@ MIN_TERM_MONTHS = 12
 APPLICATION_DOCUMENTS = ("application_form", "tech_spec", "promo_plan")  # 申請書, 附件2, 附件3
 # (一) the annual tax return, or form 401 for a company under a year old; (二); (三)
 QUALIFICATION_DOCUMENTS = ("tax_return", "tax_payment_proof", "track_record")
+# Kinds that belong to the provider, wherever they sit: they count for all its applications.
+PROVIDER_KINDS = (*QUALIFICATION_DOCUMENTS, "vat_return_401", "other_cert")
 
 
 class ChecklistError(OfficeError):
@@ -95,41 +97,88 @@ def record_condition(session: Session, provider: Provider, condition: int, outco
 
 
 def required_documents(provider: Provider, on: date | None = None) -> tuple[str, ...]:
-    """The document kinds an application of this provider must carry."""
+    """The document kinds an application of this provider, submitted on ``on`` (its
+    Asia/Taipei date), must carry. A company under a year old on ``on`` is asked for its
+    latest 營業稅申報書 (401) as (一) — its annual return, should it have one, counts for
+    it too (:data:`COUNTS_FOR`); without ``on``, (一) is the annual return."""
     if provider.top_qualified:
         return APPLICATION_DOCUMENTS
-    return QUALIFICATION_DOCUMENTS + APPLICATION_DOCUMENTS
+    first = "vat_return_401" if on is not None and _young(provider, on) else "tax_return"
+    return (first, *QUALIFICATION_DOCUMENTS[1:], *APPLICATION_DOCUMENTS)
+
+
+# A required kind that another kind also meets: (一) asked of a young company as its 401.
+COUNTS_FOR = {"vat_return_401": ("vat_return_401", "tax_return")}
 
 
 def _young(provider: Provider, on: date) -> bool:
     return provider.registered_on is not None and (on - provider.registered_on).days < 365
 
 
-def missing_documents(session: Session, application: Application) -> list[str]:
-    """Required kinds with no usable document: none read fine or accepted by staff, or
-    all marked deficient.
+def submitted_on(application: Application) -> date:
+    """The day the application was submitted, at the office (Asia/Taipei): a submission
+    at 07:59 Taipei is stored as the day before in UTC."""
+    return application.submitted_at.astimezone(OFFICE_TZ).date()
 
-    Qualification documents may sit in any of the provider's application folders. A
-    company under a year old may give its latest 營業稅申報書 (401) for the tax return."""
+
+def document_counts():
+    """The one rule of which documents count towards an application's checklist, as a SQL
+    condition on Document (docs/rules/intake.md, Documents): not marked deficient, and
+    either read fine with nothing against it (status ``ok``, no warning), or accepted by
+    staff with no warning or with its warnings confirmed (``warnings_confirmed`` as the
+    warnings stood when they accepted it). A warned document staff have not accepted so
+    does not count: what the system found against it stands until someone confirms it."""
+    return and_(Document.triage != "deficient",
+                or_(and_(Document.status == "ok", Document.warnings == ""),
+                    and_(Document.triage == "accepted",
+                         or_(Document.warnings == "", Document.warnings_confirmed == Document.warnings))))
+
+
+@dataclass(frozen=True)
+class DocumentGaps:
+    """What an application's documents still lack: the required kinds no counting
+    document meets (``missing``), and its own documents marked deficient that no counting
+    document of their kind has since replaced (``deficient``: id, kind, file name,
+    staff's reason). Complete when both are empty — what triage, the checklist warnings,
+    the detail screen and a correction notice all say (one count, everywhere)."""
+
+    missing: tuple[str, ...]
+    deficient: tuple[tuple[int, str, str, str], ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.deficient
+
+
+def document_gaps(session: Session, application: Application) -> DocumentGaps:
+    """The one count of an application's documents (see :class:`DocumentGaps`).
+
+    Qualification documents may sit in any of the provider's application folders; the
+    application documents must be in its own."""
     provider = session.get(Provider, application.provider_id)
     rows = session.exec(
         select(Document.application_id, Document.kind)
         .join(Application, Document.application_id == Application.id)
-        .where(Application.provider_id == provider.id,
-               # read fine and not found wanting, or read by staff and accepted (a scan)
-               or_(and_(Document.status == "ok", Document.triage != "deficient"), Document.triage == "accepted"))
+        .where(Application.provider_id == provider.id, document_counts())
     ).all()
     own = {kind for app_id, kind in rows if app_id == application.id}
     providers = {kind for _, kind in rows}
-    on = application.submitted_at.date()
-    missing = []
-    for kind in required_documents(provider, on):
-        have = own if kind in APPLICATION_DOCUMENTS else providers
-        if kind == "tax_return" and _young(provider, on) and "vat_return_401" in have:
-            continue
-        if kind not in have:
-            missing.append(kind)
-    return missing
+
+    def have(kind: str) -> set[str]:
+        return providers if kind in PROVIDER_KINDS else own
+
+    missing = [kind for kind in required_documents(provider, submitted_on(application))
+               if not any(k in have(kind) for k in COUNTS_FOR.get(kind, (kind,)))]
+    deficient = tuple((doc_id, kind, name, reason) for doc_id, kind, name, reason in session.exec(
+        select(Document.id, Document.kind, Document.file_name, Document.triage_reason)
+        .where(Document.application_id == application.id, Document.triage == "deficient")
+        .order_by(Document.id)).all() if kind not in have(kind))
+    return DocumentGaps(tuple(missing), deficient)
+
+
+def missing_documents(session: Session, application: Application) -> list[str]:
+    """The required kinds no counting document meets (:func:`document_gaps`)."""
+    return list(document_gaps(session, application).missing)
 
 
 def solution_deficiencies(application: Application) -> list[str]:
@@ -156,7 +205,7 @@ def move_warnings(session: Session, application: Application, new: str) -> list[
         return []
     provider = session.get(Provider, application.provider_id)
     warnings = []
-    if missing_documents(session, application):
+    if not document_gaps(session, application).complete:
         warnings.append("warn.documents_missing")
     if unmet_conditions(session, provider):
         warnings.append("warn.conditions_open")

@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 
 from models import Application, Batch, CorrectionNotice, Document, Provider
 from office_tui.core.actor import Actor
-from models.clock import office_today
+from models.clock import OFFICE_TZ, office_today
+from office_tui.core.dates import check_happened, format_date
 from office_tui.core.db import read_session, write_session
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
@@ -45,20 +46,38 @@ def working_days_for(session: Session, application: Application) -> int:
 
 # -- raising -----------------------------------------------------------------------------------
 def items_to_correct(session: Session, application: Application) -> list[str]:
-    """What a documents notice asks for: deficient documents (with staff's reason), missing
-    documents, and the solution's own deficiencies."""
+    """What a documents notice asks for, as the one count of the application's documents
+    says (office_tui.intake.eligibility.document_gaps): its deficient documents not yet
+    replaced (with staff's reason), the required kinds still missing (a kind a deficient
+    document already stands for is not asked twice), and the solution's own deficiencies."""
     from office_tui.documents.kinds import kind_label
-    from office_tui.intake.eligibility import missing_documents, solution_deficiencies
+    from office_tui.intake.eligibility import document_gaps, solution_deficiencies
 
-    items = [f"{kind_label(d.kind)}（{d.file_name}）：{d.triage_reason}" for d in session.exec(
-        select(Document).where(Document.application_id == application.id, Document.triage == "deficient"))]
-    items += [t("notice.item_missing", kind=kind_label(k)) for k in missing_documents(session, application)]
+    gaps = document_gaps(session, application)
+    items = [f"{kind_label(kind)}（{name}）：{reason}" for _, kind, name, reason in gaps.deficient]
+    named = {kind for _, kind, _, _ in gaps.deficient}
+    items += [t("notice.item_missing", kind=kind_label(k)) for k in gaps.missing if k not in named]
     items += [t(f"deficiency.{code}") for code in solution_deficiencies(application)]
     return items
 
 
+# A documents notice is raised while the office still handles the application.
+RAISED_WHILE = ("received", "qualification_review", "awaiting_correction", "eligible")
+
+
 def _raise(session: Session, application: Application, items: list[str], notified_on: date, purpose: str,
-           actor: Actor | None, calendar: WorkCalendar) -> CorrectionNotice:
+           actor: Actor | None, calendar: WorkCalendar, move_reason: str | None = None) -> CorrectionNotice:
+    """Raise one notice. A documents notice moves a 收件 or 資格審查中 application to
+    待補正 through the state machine — a 收件 one by way of 資格審查中, both moves
+    recorded: raising a notice is the outcome of reviewing it."""
+    check_happened(notified_on, "event.notified")
+    submitted_on = application.submitted_at.astimezone(OFFICE_TZ).date()
+    if notified_on < submitted_on:
+        raise NoticeError("notice.notified_before_submission", application_no=application.application_no,
+                          notified=format_date(notified_on), submitted=format_date(submitted_on))
+    if purpose == "documents" and application.status not in RAISED_WHILE:
+        raise NoticeError("notice.not_in_review", application_no=application.application_no,
+                          status=t(f"status.{application.status}"))
     if not items:
         raise NoticeError("notice.nothing_to_correct", application_no=application.application_no)
     open_one = session.exec(select(CorrectionNotice.id).where(
@@ -75,7 +94,10 @@ def _raise(session: Session, application: Application, items: list[str], notifie
     if purpose == "documents" and application.status in ("received", "qualification_review"):
         from office_tui.intake.status import move
 
-        move(session, application, "awaiting_correction", actor or SYSTEM, t("notice.moved_reason"))
+        reason = move_reason or t("notice.moved_reason")
+        if application.status == "received":
+            move(session, application, "qualification_review", actor or SYSTEM, reason)
+        move(session, application, "awaiting_correction", actor or SYSTEM, reason)
     session.flush()
     return notice
 
@@ -87,6 +109,36 @@ def raise_notice(engine: Engine, actor: Actor | None, application_no: str, notif
         application = _application(session, application_no)
         items = [i.strip() for i in items if i.strip()] if items else items_to_correct(session, application)
         return _raise(session, application, items, notified_on, "documents", actor, load_calendar(session))
+
+
+def enter_correction(engine: Engine, actor: Actor, application_nos: list[str], reason: str,
+                     notified_on: date | None = None) -> list:
+    """待補正 set by hand (the status dialog, ``applications set-status … awaiting_correction``):
+    for each application a documents notice is raised listing what its records show to
+    correct (:func:`items_to_correct`, as ``notices raise`` does), received on
+    ``notified_on`` (today), and the notice moves it — so no application waits for a
+    correction no provider was told of. Refused, each with its reason: a move the state
+    machine does not allow (from 收件 the office reviews first), an application with
+    nothing on record to correct (raise the notice with its items). One transaction each,
+    as office_tui.intake.status.set_status: returns its Move results, each moved one with
+    its notice's due date."""
+    from office_tui.intake.status import NOTICE_ONLY, Move, StatusError, check_move
+
+    notified_on = notified_on or office_today()
+    results = []
+    for number in application_nos:
+        old = None
+        try:
+            with write_session(engine, actor, reason=reason) as session:
+                application = _application(session, number)
+                old = application.status
+                check_move(application, NOTICE_ONLY, actor)
+                notice = _raise(session, application, items_to_correct(session, application), notified_on,
+                                "documents", actor, load_calendar(session), move_reason=reason)
+                results.append(Move(number, old, NOTICE_ONLY, True, notice_due=notice.due_on))
+        except (NoticeError, StatusError) as refusal:
+            results.append(Move(number, old, NOTICE_ONLY, False, refusal))
+    return results
 
 
 def _application(session: Session, application_no: str) -> Application:
@@ -120,6 +172,7 @@ def _back_to_review(session: Session, notice: CorrectionNotice, actor: Actor, re
 def mark_corrected(engine: Engine, actor: Actor, notice_id: int, corrected_on: date) -> CorrectionNotice:
     with write_session(engine, actor, reason=t("notice.corrected_reason")) as session:
         notice = _open_notice(session, notice_id)
+        check_happened(corrected_on, "event.corrected")
         if corrected_on < notice.notified_on:
             raise NoticeError("notice.corrected_before_notified")
         notice.status, notice.corrected_on = "corrected", corrected_on
@@ -266,16 +319,22 @@ class DeckGap:
 
 
 def deck_gaps(engine: Engine, batch_number: int) -> list[DeckGap]:
-    """Eligible applications of the batch that lack their deck as PowerPoint or PDF."""
+    """Eligible applications of the batch that lack their deck as PowerPoint or PDF (a
+    batch there is not is named as unknown)."""
+    from office_tui.intake.applications import find_batch_no
+
     with read_session(engine) as session:
+        find_batch_no(session, batch_number)
         apps = session.exec(
             select(Application.id, Application.application_no, Provider.name)
             .join(Provider, Application.provider_id == Provider.id)
             .join(Batch, Application.batch_id == Batch.id)
             .where(Batch.number == batch_number, Application.status == "eligible")
             .order_by(Application.application_no)).all()
+        from office_tui.intake.eligibility import document_counts
+
         have = set(session.exec(select(Document.application_id, Document.kind).where(
-            Document.kind.in_(DECK_KINDS), Document.status == "ok", Document.triage != "deficient")).all())
+            Document.kind.in_(DECK_KINDS), document_counts())).all())
         open_deck = set(session.exec(select(CorrectionNotice.application_id).where(
             CorrectionNotice.status == "open", CorrectionNotice.purpose == "deck")).all())
     gaps = []

@@ -54,12 +54,14 @@ def application_detail(engine: Engine, application_id: int) -> Detail | None:
         history = _history(s, "application", str(app.id))
         from office_tui.documents.kinds import kind_label
         from office_tui.documents.reading import status_label, warning_label
-        from office_tui.intake.eligibility import missing_documents, solution_deficiencies
+        from office_tui.intake.eligibility import document_gaps, solution_deficiencies
         from office_tui.documents.triage import triage_label
         from office_tui.core.i18n import t
 
         to_correct = [t(f"deficiency.{code}") for code in solution_deficiencies(app)]
-        to_correct += [t("detail.missing_document", kind=t(f"doc.{kind}")) for kind in missing_documents(s, app)]
+        gaps = document_gaps(s, app)
+        to_correct += [t("detail.missing_document", kind=t(f"doc.{kind}")) for kind in gaps.missing]
+        to_correct += [t("triage.outstanding_deficient", file=name) for _, _, name, _ in gaps.deficient]
     return Detail(
         title=f"{app.application_no}  {app.solution_name}",
         fields=[
