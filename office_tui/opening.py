@@ -19,9 +19,12 @@ class Office:
     lapsed: list[int] = field(default_factory=list)  # correction notices that lapsed on opening
 
 
-def open_office(settings: Settings, migrate: bool = True) -> Office:
+def open_office(settings: Settings, migrate: bool = True, admit=None) -> Office:
     """Connect, bring the schema up to date (copying an older file aside first) and run
     the chores that must happen whenever the office is opened.
+
+    ``admit(engine)``, if given, is called once connected, before anything is migrated or
+    written: it raises to keep the caller out (the command line's check of who runs it).
 
     ``migrate=False`` (a command that only reads) never upgrades an existing database:
     an older schema is refused with the command that upgrades it. A new, empty database
@@ -29,6 +32,12 @@ def open_office(settings: Settings, migrate: bool = True) -> Office:
     from office_tui.notices.correction import lapse_overdue
 
     engine = make_engine(settings.db_url)
+    if admit is not None:
+        try:
+            admit(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     if migrate:
         result = upgrade(engine)
     else:

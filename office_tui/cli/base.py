@@ -14,7 +14,17 @@ opens the office through ``shell`` at most once, only as far as it declared:
   schema is refused with the command that upgrades it), lapse overdue notices;
 * ``WRITES`` — connect, migrate if needed (copying the file aside first), lapse.
 
-Either way the shell's actor is found once, and a committee member's account is refused.
+Either way the shell's actor is found once — the user linked to the operating-system
+account the command runs as (its real user id, never ``$USER``) — and checked against
+what the command declared it needs (README "Who may do what"):
+
+* :data:`STAFF` (the default) — an admin's or a staff member's account;
+* :data:`ADMIN` — an admin's account (``user …``);
+* ``first_user=True`` — besides, an account linked to nobody may run it on a database
+  that has no users yet (``user add NAME --role admin``, ``demo``).
+
+A committee member's account is refused every command (members work in the app, in a
+terminal or a browser: ``serve``); an account linked to nobody is refused everything else.
 """
 
 from __future__ import annotations
@@ -22,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from office_tui.core.errors import OfficeError
@@ -30,6 +39,7 @@ from office_tui.core.i18n import t
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 NOTHING, READS, WRITES = "nothing", "reads", "writes"
+STAFF, ADMIN = "staff", "admin"
 
 
 class CommandError(OfficeError):
@@ -62,6 +72,7 @@ class Shell:
     args: argparse.Namespace
     opens: str = WRITES
     _office: object = field(default=None, init=False, repr=False)
+    _actor: object = field(default=None, init=False, repr=False)
 
     @property
     def office(self):
@@ -78,16 +89,33 @@ class Shell:
     def settings(self):
         return self.office.settings
 
-    @cached_property
+    @property
     def actor(self):
-        """Who runs the command: the OS account's linked user, found once."""
-        from office_tui.core.auth import shell_actor
+        """Who runs the command (found once, when the office is opened)."""
+        self.office  # noqa: B018 - opening it finds and checks the actor
+        return self._actor
 
-        who = shell_actor(self.engine)
+    def _admit(self, engine) -> None:
+        """Find who runs the command and refuse them unless the command allows them (see
+        the module) — before anything is migrated, backed up or written."""
+        from sqlalchemy import inspect
+
+        from office_tui.core.auth import UNLINKED, Actor, os_username, shell_actor, user_count
+
+        if inspect(engine).has_table("user"):
+            who, users = shell_actor(engine), None
+        else:  # a new database: nobody is anybody yet
+            who, users = Actor(None, f"os:{os_username()}", UNLINKED), 0
         if who.role == "reviewer":  # members work only in their own score sheets, in the app
-            self.engine.dispose()
             raise CommandError("cli.members_use_the_app")
-        return who
+        if who.user_id is None:
+            if not getattr(self.args, "first_user", False):
+                raise CommandError("cli.unlinked_account", account=os_username())
+            if (user_count(engine) if users is None else users) != 0:
+                raise CommandError("cli.unlinked_account", account=os_username())
+        elif getattr(self.args, "needs", STAFF) == ADMIN and not who.is_admin:
+            raise CommandError("cli.admins_only", username=who.username)
+        self._actor = who
 
     def _open(self):
         from office_tui.core.config import load_settings
@@ -95,9 +123,9 @@ class Shell:
 
         if self.opens == NOTHING:
             raise RuntimeError("a command declared to need no office opened it")
-        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES)
+        opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES,
+                             admit=self._admit)
         self._office = opened
-        self.actor  # noqa: B018 - a member's account is refused before anything is read
         return opened
 
 
@@ -138,8 +166,10 @@ class Commands:
         return self.group("export", "cli.export")
 
     def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, json: bool = False,
-                batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
-        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional"."""
+                batch: str | None = None, output: bool = False, needs: str = STAFF,
+                first_user: bool = False) -> argparse.ArgumentParser:
+        """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional";
+        ``needs`` STAFF or ADMIN, ``first_user`` as the module says."""
         parents = [self.common]
         if json:
             parents.append(self.json)
@@ -148,7 +178,7 @@ class Commands:
         if output:
             parents.append(self.output)
         parser = where.add_parser(name, help=t(help_key), parents=parents)
-        parser.set_defaults(handler=handler, opens=opens)
+        parser.set_defaults(handler=handler, opens=opens, needs=needs, first_user=first_user)
         return parser
 
     def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False) -> argparse.ArgumentParser:
