@@ -29,8 +29,10 @@ def open_office(settings: Settings, migrate: bool = True, admit=None) -> Office:
     ``migrate=False`` (a command that only reads) never upgrades an existing database:
     an older schema is refused with the command that upgrades it. A new, empty database
     still gets its tables, as there is nothing in it to keep."""
+    from office_tui.core import files
     from office_tui.notices.correction import lapse_overdue
 
+    files.apply(settings)
     engine = make_engine(settings.db_url)
     if admit is not None:
         try:

@@ -29,8 +29,14 @@ def isolated_office(tmp_path, monkeypatch):
     from office_tui.core.i18n import set_language
 
     set_language("zh_TW")
+    umask = os.umask(0o022)  # opening an office sets the process's umask (office_tui.core.files)
+    os.umask(umask)
     yield tmp_path
     set_language("zh_TW")
+    os.umask(umask)
+    from office_tui.core import files
+
+    files._gid = None
 
 
 @pytest.fixture

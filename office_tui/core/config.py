@@ -59,6 +59,9 @@ class Settings:
     # The announced last day for filing claims (ISO or ROC date; "" = none announced):
     # a claim filed after it is late whatever its contract's end (DOMAIN.md A6).
     claims_close_on: str = ""
+    # A group whose members share the office's files on one server (README "Where data
+    # lives"): files 0660 and folders 2770 of that group; "" keeps them to this account.
+    shared_group: str = ""
 
 
 def _normalise_lang(value: str) -> str:
