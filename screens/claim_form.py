@@ -233,8 +233,10 @@ class ClaimFormScreen(FormScreen):
     @work(thread=True, exclusive=True, group="claim-form", exit_on_error=False)
     def _file(self, values: dict) -> None:
         from importers.claims import ClaimRefused, file_claims
+        from office_tui.core.identifiers import normalise_claim_no
 
         app = self.app
+        values = {**values, "claim_no": normalise_claim_no(values["claim_no"])}  # as the claim is stored
         try:
             file_claims(app.office.engine, app.actor, [values], t("claimsui.filed_reason", claim_no=values["claim_no"]),
                         close_on=self.close_on)

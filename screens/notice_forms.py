@@ -70,6 +70,9 @@ def application_items(engine, application_no: str) -> tuple[str, str, list[str]]
     from office_tui.core.db import read_session
     from office_tui.notices.correction import NoticeError, items_to_correct
 
+    from office_tui.core.identifiers import normalise_application_no
+
+    application_no = normalise_application_no(application_no)
     with read_session(engine) as session:
         application = session.exec(select(Application).where(Application.application_no == application_no)).first()
         if application is None:

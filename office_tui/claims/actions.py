@@ -20,6 +20,7 @@ from models import Claim, Contract, Invoice
 from office_tui.core import audit
 from office_tui.claims.budget import budget_in
 from models.clock import office_today
+from office_tui.core.identifiers import normalise_claim_no
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
 from office_tui.core.programme import CLAIM_OPEN_STATUSES, SUBSIDY_CAP
@@ -111,6 +112,7 @@ def waiting_notes(session: Session, budget_total: int | None = None) -> dict[int
 
 
 def _claims(session: Session, claim_nos: list[str]) -> list[Claim]:
+    claim_nos = [normalise_claim_no(n) for n in claim_nos]
     found = {c.claim_no: c for c in session.scalars(select(Claim).where(Claim.claim_no.in_(claim_nos))
                                                     .execution_options(populate_existing=True))}
     missing = [n for n in claim_nos if n not in found]
