@@ -33,12 +33,17 @@ class OfficeApp(TranslatedBindings, App[None]):
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, settings: Settings, actor: Actor | None = None, offer_demo: bool = True) -> None:
+    def __init__(self, settings: Settings, actor: Actor | None = None, offer_demo: bool = True,
+                 served: bool = False) -> None:
+        """``served``: one browser session of ``office-tui serve`` — whoever is at the other
+        end signs in with a user name and password (never as the server's account), no
+        demo data is offered, no first admin made, and settings changed last the session."""
         set_language(settings.lang)
         super().__init__()
         self.settings = settings
         self.actor = actor
-        self.offer_demo = offer_demo
+        self.served = served
+        self.offer_demo = offer_demo and not served
         self.office = None  # office_tui.opening.Office, once the database is open
         self.ready = False  # database open and someone signed in
         if settings.theme in self.available_themes:
@@ -133,7 +138,7 @@ class OfficeApp(TranslatedBindings, App[None]):
         if self.actor is not None:
             self._signed_in(self.actor)
             return
-        if self.settings.auth == "os":
+        if self.settings.auth == "os" and not self.served:
             from office_tui.core.auth import AuthError, login_os_account
 
             try:
@@ -143,7 +148,7 @@ class OfficeApp(TranslatedBindings, App[None]):
             return
         from screens.login import LoginScreen
 
-        self.push_screen(LoginScreen(self.office.engine), self._signed_in)
+        self.push_screen(LoginScreen(self.office.engine, served=self.served), self._signed_in)
 
     def _signed_in(self, actor: Actor | None) -> None:
         if actor is None:
@@ -171,7 +176,7 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.push_screen(HelpScreen(self.screen))
 
     def watch_theme(self, theme: str) -> None:
-        if getattr(self, "settings", None) and theme != self.settings.theme:
+        if getattr(self, "settings", None) and theme != self.settings.theme and not self.served:
             try:
                 save_setting("theme", theme)
             except OSError:

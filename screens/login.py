@@ -28,16 +28,21 @@ class LoginScreen(TranslatedBindings, Screen[Actor | None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [Binding("escape", "cancel", "key.quit", id="login.cancel")]
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, served: bool = False) -> None:
+        """``served``: in a browser (``office-tui serve``), where the first admin is never
+        made — whoever reached the page would become it."""
         super().__init__()
         self.engine = engine
-        self.first_admin = user_count(engine) == 0
+        self.no_users = user_count(engine) == 0
+        self.first_admin = self.no_users and not served
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="login", classes="dialog"):
             title = "login.first_admin_title" if self.first_admin else "login.title"
             yield Static(f"[b]{t(title)}[/b]", classes="dialog-title")
+            if self.no_users and not self.first_admin:
+                yield Static(t("login.no_users_served"), classes="error")
             yield Input(placeholder=t("login.username"), id="username")
             yield Input(placeholder=t("login.password"), password=True, id="password")
             if self.first_admin:
@@ -46,6 +51,11 @@ class LoginScreen(TranslatedBindings, Screen[Actor | None]):
                 yield Static(t("login.demo_hint"), classes="dim")
             yield Static("", id="login-error", classes="error")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # AUTO_FOCUS alone leaves the field unfocused in a browser session (textual-serve's
+        # driver): the first key would go nowhere.
+        self.call_after_refresh(self.query_one("#username", Input).focus)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

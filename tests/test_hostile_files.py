@@ -103,11 +103,30 @@ def test_a_folder_a_thousand_deep_is_walked(office, tmp_path):
     finally:
         os.chdir(here)
     (root / FIRST / "申請書.pdf").write_bytes(pdfs.application_form(APPLICANT_UBN))
-    results = import_documents(office, ACTOR, root)
-    assert len(results) == 2
-    bottom = next(r for r in results if r.file.endswith("401.pdf"))
-    assert bottom.file == f"{FIRST}/" + "d/" * 1000 + "401.pdf"
-    assert (bottom.status, bottom.kind, bottom.application_no) == ("ok", "vat_return_401", FIRST)
+    try:
+        results = import_documents(office, ACTOR, root)
+        assert len(results) == 2
+        bottom = next(r for r in results if r.file.endswith("401.pdf"))
+        assert bottom.file == f"{FIRST}/" + "d/" * 1000 + "401.pdf"
+        assert (bottom.status, bottom.kind, bottom.application_no) == ("ok", "vat_return_401", FIRST)
+    finally:
+        _remove_deep(deep, 1000)
+
+
+def _remove_deep(top: Path, depth: int) -> None:
+    """Remove the tree one level at a time (shutil.rmtree recurses, as pytest's cleanup does)."""
+    here = os.getcwd()
+    os.chdir(top)
+    try:
+        for _ in range(depth):
+            os.chdir("d")
+        for name in os.listdir("."):
+            os.unlink(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(here)
 
 
 def test_a_link_out_of_the_folder_is_reported_not_followed(office, tmp_path):
