@@ -30,9 +30,10 @@ def open_office(settings: Settings, migrate: bool = True, admit=None) -> Office:
     an older schema is refused with the command that upgrades it. A new, empty database
     still gets its tables, as there is nothing in it to keep."""
     from office_tui.core import files
+    from office_tui.core.config import data_dir
     from office_tui.notices.correction import lapse_overdue
 
-    files.apply(settings)
+    files.apply(settings, data_dir())
     engine = make_engine(settings.db_url)
     if admit is not None:
         try:

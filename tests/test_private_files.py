@@ -83,7 +83,7 @@ def test_a_shared_group_gets_group_access(tmp_path, umask_022):
     from office_tui.core.db import make_engine
 
     group = grp.getgrnam("users")
-    files.apply(Settings(shared_group="users"))
+    files.apply(Settings(shared_group="users"), Path(os.environ["OFFICE_TUI_DATA_DIR"]))
     path = tmp_path / "shared" / "office.db"
     make_engine(f"sqlite:///{path}").dispose()
     data = Path(os.environ["OFFICE_TUI_DATA_DIR"])

@@ -18,12 +18,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
+from office_tui.core.errors import DatabaseUrlError  # raised here, said by errors.describe
+
 BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "office_tui_begin"
-
-
-class DatabaseUrlError(ValueError):
-    """The --db URL is neither sqlite nor postgresql+psycopg."""
 
 
 def make_engine(url: str) -> Engine:

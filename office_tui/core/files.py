@@ -34,8 +34,9 @@ class FilesError(OfficeError):
     """The file policy cannot be applied (an unknown group, say)."""
 
 
-def apply(settings) -> None:
-    """Fix the policy from ``settings.shared_group`` and tighten the data directory."""
+def apply(settings, folder: Path | None = None) -> None:
+    """Fix the policy from ``settings.shared_group`` and tighten the data directory
+    ``folder`` (office_tui.core.config.data_dir), if given."""
     global _gid
     name = (getattr(settings, "shared_group", "") or "").strip()
     if not name:
@@ -50,10 +51,7 @@ def apply(settings) -> None:
         except KeyError:
             raise FilesError("files.no_such_group", group=name) from None
     os.umask(0o007 if _gid is not None else 0o077)
-    from office_tui.core.config import data_dir
-
-    folder = data_dir()
-    if folder.is_dir():
+    if folder is not None and folder.is_dir():
         secure_dir(folder)
         for entry in folder.iterdir():
             if entry.is_file() and not entry.is_symlink():
