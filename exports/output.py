@@ -14,6 +14,9 @@ Rules, the same for the command line (``-o FILE``) and the TUI's path dialogs:
 * The file is written to a temporary name beside it and moved into place when complete:
   a failure (disk full, no permission) leaves neither a half-written file nor a damaged
   earlier one.
+* An export holds people's data: it is readable by this account alone (0600; 0660 of
+  the shared group with ``shared_group``), and so are the folders made for it, wherever
+  it is written (office_tui.core.files). Share one deliberately.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import errno
 import os
 from pathlib import Path
 
+from office_tui.core import files
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
 
@@ -101,12 +105,14 @@ def write_file(path: str | Path, write, suffixes: tuple[str, ...] = (XLSX,)) -> 
     becomes an OutputError naming the file and why; a partial file is removed."""
     target = output_path(path, suffixes)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        files.make_dirs(target.parent)
     except OSError as error:
         raise OutputError("export.output_folder_failed", folder=str(target.parent), reason=reason(error)) from None
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
+        files.create_file(temporary)  # private before a byte of it is written
         write(temporary)
+        files.secure_file(temporary)
         os.replace(temporary, target)
     except OSError as error:
         _remove(temporary)

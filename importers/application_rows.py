@@ -24,6 +24,7 @@ from office_tui.layouts import APPLICATIONS
 from importers.report import RowError
 from importers.tabular import Chunk
 from office_tui.intake.eligibility import MIN_TERM_MONTHS
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.errors import describe
 from office_tui.core.i18n import catalogue
 from office_tui.core.programme import CATEGORIES
@@ -117,7 +118,7 @@ def _intro(value: Any) -> str:
 
 
 def _application_no(value: Any) -> str:
-    text = f.line_text(value)
+    text = normalise_application_no(f.line_text(value))
     if len(text) > APPLICATION_NO_MAX:
         raise FieldError("import.field.too_long", length=len(text), limit=APPLICATION_NO_MAX)
     return text

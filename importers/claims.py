@@ -48,6 +48,7 @@ from importers.tabular import Row, insert_rows, open_sheet
 from models import Application, Claim, Contract, ContractSolution, Invoice, Provider, Store
 from office_tui.core import audit
 from models.clock import now_utc
+from office_tui.core.identifiers import normalise_application_no, normalise_claim_no
 from office_tui.core.errors import OfficeError, describe
 from office_tui.core.i18n import t
 from office_tui.core.programme import SUBSIDY_CAP
@@ -70,12 +71,12 @@ def _text(limit: int | None = None):
 
 # field → (parser, required, value of a blank optional cell)
 RULES = {
-    "claim_no": (_text(NO_MAX), True, ""),
+    "claim_no": (lambda value: normalise_claim_no(_text(NO_MAX)(value)), True, ""),
     "provider_ubn": (parse_ubn, True, ""),
     "store_ubn": (parse_ubn, True, ""),
     "store_name": (_text(), True, ""),
     "industry": (_text(16), True, ""),
-    "application_no": (f.split_list, True, []),
+    "application_no": (lambda value: list(dict.fromkeys(map(normalise_application_no, f.split_list(value)))), True, []),
     "contract_start": (f.parse_date, True, None),
     "contract_end": (f.parse_date, True, None),
     "contract_total": (f.parse_money, True, 0),

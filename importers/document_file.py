@@ -22,8 +22,10 @@ from datetime import date
 from pathlib import Path
 
 from importers.document_store import CHUNK, StoredFile
+from importers.limits import pdf_problem
 from office_tui.documents.kinds import kind_from_name, kind_label
 from office_tui.documents.reading import Reading, read_pages, sentences, warning_sentences
+from office_tui.core.filenames import readable
 from office_tui.core.i18n import t
 
 DECK_SUFFIXES = frozenset({".ppt", ".pptx", ".pps", ".ppsx"})
@@ -98,10 +100,10 @@ def _ole_kind(path: Path) -> str:
 
 
 def read_file(path: Path, stored: StoredFile, deck_stems: frozenset[str], *, applicant_ubn: str | None,
-             submitted_on: date | None) -> FileReading:
-    """What one stored file is and says."""
-    name = path.name
-    suffix = path.suffix.lower()
+             submitted_on: date | None, name: str | None = None) -> FileReading:
+    """What one stored file is and says (``name``: the file's name as shown, readable)."""
+    name = name or readable(path.name)
+    suffix = Path(name).suffix.lower()
     guess = kind_from_name(name, deck_stems) or "unknown"
     if stored.size == 0:
         return FileReading("corrupt", guess, t("triage.reason_empty"))
@@ -133,6 +135,9 @@ def _read_pdf(path: Path, tail: bytes, name: str, deck_stems: frozenset[str], ap
     landscape = 0
     guess = kind_from_name(name, deck_stems) or "unknown"
     truncated = b"%%EOF" not in tail
+    problem = pdf_problem(path)  # a decompression bomb never reaches the reader
+    if problem is not None:
+        return FileReading("too_large", guess, t(problem.key, **problem.params))
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, 1):
@@ -151,7 +156,12 @@ def _read_pdf(path: Path, tail: bytes, name: str, deck_stems: frozenset[str], ap
     except Exception as error:  # noqa: BLE001 — no file stops the import
         if _encrypted(error, tail):
             return FileReading("encrypted", guess, t("triage.reason_encrypted"))
-        return FileReading("corrupt", guess, t("triage.reason_truncated" if truncated else "triage.reason_corrupt"))
+        other = None if truncated else _other_reader(path)
+        if other is None:
+            return FileReading("corrupt", guess, t("triage.reason_truncated" if truncated else "triage.reason_corrupt"))
+        texts, failed, landscape = other
+    if not texts and not truncated:  # pdfplumber found no pages: another reader may
+        texts, failed, landscape = _other_reader(path) or (texts, failed, landscape)
     pages = len(texts)
     if pages == 0 or len(failed) == pages:
         return FileReading("corrupt", guess, t("triage.reason_truncated" if truncated else "triage.reason_corrupt"),
@@ -173,6 +183,36 @@ def _read_pdf(path: Path, tail: bytes, name: str, deck_stems: frozenset[str], ap
     text = "\n".join(texts)
     return FileReading(status, reading.kind, sentences([lead, *warning_sentences(reading.warnings, reading.details)]),
                  reading.warnings, pages, reading.ubns, reading.dates, text[:PREVIEW_CHARS].replace("\x00", ""))
+
+
+def _other_reader(path: Path) -> tuple[list[str], list[int], int] | None:
+    """(each page's text, pages that failed, landscape pages) as pypdf reads the file,
+    or None if it cannot either. pdfplumber (pdfminer) gives up on some files that other
+    readers open — a page tree it loses through the document information, an update whose
+    cross-reference does not lead back to the pages — and those are not damaged."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            return None
+        pages = list(reader.pages)
+    except Exception:  # noqa: BLE001 — this reader cannot either
+        return None
+    if not pages:
+        return None
+    texts: list[str] = []
+    failed: list[int] = []
+    landscape = 0
+    for number, page in enumerate(pages, 1):
+        try:
+            texts.append(page.extract_text() or "")
+            if page.mediabox.width > page.mediabox.height:
+                landscape += 1
+        except Exception:  # noqa: BLE001 — a damaged page
+            failed.append(number)
+            texts.append("")
+    return texts, failed, landscape
 
 
 def _lead(reading: Reading, pages: int) -> str:
@@ -206,7 +246,7 @@ def _encrypted(error: BaseException, tail: bytes) -> bool:
 def quiet_pdfminer() -> Iterator[None]:
     """pdfminer logs every oddity of a file as a warning; with no logging set up Python
     prints those on stderr, over the terminal screen. Broken files are expected here."""
-    loggers = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber")]
+    loggers = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber", "pypdf")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)

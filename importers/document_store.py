@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from office_tui.core import files
 from office_tui.core.config import data_dir
 from office_tui.core.errors import OfficeError
 
@@ -40,7 +41,7 @@ def store_folder() -> Path:
     """The folder the copies are kept in, made if it is not there yet."""
     store = data_dir() / "documents"
     try:
-        store.mkdir(parents=True, exist_ok=True)
+        files.make_dirs(store)
     except OSError as error:
         raise DocumentImportError("triage.store_failed", path=str(store), error=error.strerror or str(error)) from None
     return store
@@ -85,7 +86,7 @@ def store_copy(path: Path, store: Path) -> StoredFile:
         suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", path.suffix.lower()) else ""
         final = store / sha[:2] / f"{sha}{suffix}"
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            files.make_dirs(final.parent)
             if final.exists() and final.stat().st_size == size:
                 temporary.unlink()
             else:
@@ -101,7 +102,7 @@ def store_copy(path: Path, store: Path) -> StoredFile:
 @contextmanager
 def _open_store(path: Path) -> Iterator:
     try:
-        handle = path.open("wb")
+        handle = open(files.create_file(path), "wb")
     except OSError as error:
         raise DocumentImportError("triage.store_failed", path=str(path), error=error.strerror or str(error)) from None
     with handle:

@@ -11,7 +11,12 @@ Office lock files ``~$…``, Thumbs.db and desktop.ini skipped):
    (:mod:`importers.document_file`);
 3. a Document row is written (unmatched files too, with no application).
 
-Nothing a file holds stops the import: every file's reading is caught on its own.
+Nothing a file holds stops the import: every file's reading is caught on its own, and
+so is whatever the folder itself holds. A name that is not UTF-8 (a zip made on Windows
+in Taiwan writes Big5) is recorded losslessly and shown readably
+(:mod:`office_tui.core.filenames`); a tree of any depth is walked without recursion; a
+link to something outside the folder is not followed: it is reported (status
+``link_outside``) and nothing is copied or recorded for it.
 Importing the same folder again adds no rows: a file whose content is already stored
 for the application is reported with its existing row and warning ``duplicate``, and
 left as triaged. A file of an unmatched folder that is imported again once its folder
@@ -34,7 +39,9 @@ from sqlmodel import Session, select
 from importers.document_file import DECK_SUFFIXES, FileReading, quiet_pdfminer, read_file
 from importers.document_store import DocumentImportError, SourceError, store_copy, store_folder
 from models import Application, Document, Provider
+from office_tui.core.identifiers import DASHES
 from office_tui.core.db import read_session, write_session
+from office_tui.core.filenames import lossless, readable
 from office_tui.documents.kinds import kind_from_name
 from office_tui.documents.periods import submission_day
 from office_tui.documents.reading import sentences
@@ -87,15 +94,19 @@ def import_documents(engine: Engine, actor, folder: str | os.PathLike, progress:
     results: list[TriageResult] = []
     done, total = 0, len(files)
     with quiet_pdfminer():
-        for top, entries in groupby(files, key=lambda entry: entry[2]):
+        for top, entries in groupby(files, key=lambda entry: entry.top):
             entries = list(entries)
             app = _match(top, apps) if top is not None else None
-            deck_stems = frozenset(Path(rel).stem.lower() for rel, _, _ in entries
-                                   if Path(rel).suffix.lower() in DECK_SUFFIXES)
+            deck_stems = frozenset(Path(entry.rel).stem.lower() for entry in entries
+                                   if Path(entry.rel).suffix.lower() in DECK_SUFFIXES)
             batch = []
             seen: dict[str, TriageResult] = {}
-            for rel, path, _ in entries:
-                batch.append(_import_one(engine, store, root, rel, path, top, app, deck_stems, seen))
+            for entry in entries:
+                rel, path = entry.rel, entry.path
+                if entry.outside is not None:
+                    batch.append(_outside_link(entry, app))
+                else:
+                    batch.append(_import_one(engine, store, root, rel, path, top, app, deck_stems, seen))
                 done += 1
                 if progress is not None:
                     progress(done, total, rel)
@@ -123,24 +134,62 @@ def report_table(results: list[TriageResult]) -> tuple[list[str], list[tuple[str
     return headers, rows
 
 
-def _files(root: Path) -> list[tuple[str, Path, str | None]]:
-    """(relative path, path, application folder or None) for every file, sorted."""
-    found = []
-    for directory, subdirs, names in os.walk(root, onerror=lambda _error: None):
-        subdirs[:] = sorted(d for d in subdirs if not _skipped(d))
-        for name in names:
-            if _skipped(name):
+@dataclass(frozen=True)
+class _Entry:
+    """A file found under the imported folder."""
+
+    rel: str  # its path relative to the folder, readable, with "/"
+    path: Path  # where it is on disk
+    top: str | None  # the application folder it is in (its readable name), or None
+    outside: str | None = None  # a link to something outside the folder: where it points
+
+
+def _files(root: Path) -> list[_Entry]:
+    """Every file under ``root``, sorted by application folder then path. The tree is
+    walked with a stack (any depth); links are followed only to files inside ``root``."""
+    found: list[_Entry] = []
+    inside = os.path.realpath(root)
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while stack:
+        directory, parts = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue  # a folder that cannot be listed holds nothing we can import
+        for entry in entries:
+            if _skipped(entry.name):
                 continue
-            path = Path(directory) / name
+            names = (*parts, entry.name)
             try:
-                if not path.is_file():
-                    continue
-            except OSError:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.commonpath([inside, target]) != inside:
+                        found.append(_entry(names, entry.path, outside=readable(target)))
+                    elif os.path.isfile(target):
+                        found.append(_entry(names, entry.path))
+                    # a link to a folder inside: that folder is walked where it is
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, names))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(_entry(names, entry.path))
+            except (OSError, ValueError):
                 continue
-            rel = path.relative_to(root)
-            found.append((rel.as_posix(), path, rel.parts[0] if len(rel.parts) > 1 else None))
-    found.sort(key=lambda entry: (entry[2] is None, entry[2] or "", entry[0]))
+    found.sort(key=lambda e: (e.top is None, e.top or "", e.rel))
     return found
+
+
+def _entry(names: tuple[str, ...], path: str, outside: str | None = None) -> _Entry:
+    shown = [readable(name) for name in names]
+    return _Entry("/".join(shown), Path(path), shown[0] if len(shown) > 1 else None, outside)
+
+
+def _outside_link(entry: _Entry, app: _App | None) -> tuple[TriageResult, None, None, None]:
+    """A link out of the imported folder: reported, never followed (nothing is copied)."""
+    name = entry.rel.rsplit("/", 1)[-1]
+    result = TriageResult(entry.rel, app.number if app else None, kind_from_name(name) or "unknown",
+                          "link_outside", [], t("triage.reason_link_outside", target=entry.outside))
+    return result, None, None, None
 
 
 def _skipped(name: str) -> bool:
@@ -159,7 +208,9 @@ def _applications(session: Session) -> dict[str, _App]:
 
 
 def _folder_key(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).strip().upper()
+    """A folder's name compared as application numbers are (office_tui.core.identifiers),
+    keeping its spaces: they separate the number from what follows."""
+    return unicodedata.normalize("NFKC", name).translate(DASHES).strip().upper()
 
 
 def _match(folder_name: str, apps: dict[str, _App]) -> _App | None:
@@ -180,7 +231,8 @@ def _import_one(engine: Engine, store: Path, root: Path, rel: str, path: Path, t
     """Copy, hash and read one file: (result, row to write or None, id of an unmatched
     row to move to the application, the earlier result of the same content in this run)."""
     number = app.number if app else None
-    original = str(path.resolve())
+    name = rel.rsplit("/", 1)[-1]  # readable
+    original = lossless(path.resolve())
     try:
         stored = store_copy(path, store)
     except SourceError as error:
@@ -188,7 +240,7 @@ def _import_one(engine: Engine, store: Path, root: Path, rel: str, path: Path, t
         existing, adopt = _existing(engine, app, "", original)
         if existing is not None:
             return _duplicate(rel, number, existing), None, None, None
-        read = FileReading("corrupt", kind_from_name(path.name) or "unknown",
+        read = FileReading("corrupt", kind_from_name(name) or "unknown",
                      t("triage.reason_unreadable_file", error=error.detail))
     else:
         first = seen.get(stored.sha256)
@@ -201,15 +253,15 @@ def _import_one(engine: Engine, store: Path, root: Path, rel: str, path: Path, t
             return result, None, None, None
         try:
             read = read_file(path, stored, deck_stems, applicant_ubn=app.ubn if app else None,
-                            submitted_on=app.submitted_on if app else None)
+                            submitted_on=app.submitted_on if app else None, name=name)
         except Exception:  # noqa: BLE001 — no file stops the import
-            read = FileReading("corrupt", kind_from_name(path.name) or "unknown", t("triage.reason_corrupt"))
+            read = FileReading("corrupt", kind_from_name(name) or "unknown", t("triage.reason_corrupt"))
     if app is None:
         lead = t("triage.reason_unmatched", folder=top) if top is not None else t("triage.reason_no_folder")
         read.status, read.reason = "unmatched", sentences([lead, read.reason])
     result = TriageResult(rel, number, read.kind, read.status, list(read.warnings), read.reason)
     doc = Document(
-        application_id=app.id if app else None, file_name=path.name, original_path=original,
+        application_id=app.id if app else None, file_name=name, original_path=original,
         stored_path=str(stored.path) if stored else None, sha256=stored.sha256 if stored else "",
         size_bytes=stored.size if stored else 0, pages=read.pages, kind=read.kind, status=read.status,
         reason=read.reason, warnings=",".join(read.warnings), ubns_found=",".join(read.ubns),

@@ -39,6 +39,7 @@ from importers.tabular import ImportFileError, Sheet, open_sheet
 from models import Application, Assignment, Batch, Reviewer, Score
 from office_tui.committee.assignment import LoadCap, assign, load_cap
 from office_tui.committee.conflicts import conflict_map
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.db import write_session
 from office_tui.core.errors import OfficeError, describe
 from office_tui.core.i18n import t
@@ -113,7 +114,7 @@ class _Checker:
     def __init__(self, session, sheet: Sheet, rows: list, report: ImportReport) -> None:
         self.session, self.sheet, self.report = session, sheet, report
         connection = session.connection()
-        app_nos = {f.to_text(r.values.get("application_no")) for r in rows}
+        app_nos = {normalise_application_no(f.to_text(r.values.get("application_no"))) for r in rows}
         reviewer_nos = {normalise_reviewer_no(f.to_text(r.values.get("reviewer_no"))) for r in rows}
         self.apps = {row.application_no: row for row in connection.execute(
             select(Application.id, Application.application_no, Application.status, Application.batch_id)
@@ -159,6 +160,7 @@ class _Checker:
     def check(self, number: int, values: dict) -> list[RowError] | _Row:
         errors: list[RowError] = []
         app_no, reviewer_no = (f.to_text(values.get(name)) for name in ("application_no", "reviewer_no"))
+        app_no = normalise_application_no(app_no)
         app = self.apps.get(app_no)
         member = self.members.get(normalise_reviewer_no(reviewer_no))
         if member is not None:

@@ -175,6 +175,11 @@ def _failure(error: BaseException) -> bool:
 def _open_xlsx(path: Path) -> tuple[Iterator[Sequence[Any]], int, Callable[[], None]]:
     from python_calamine import CalamineWorkbook, PasswordError
 
+    from importers.limits import xlsx_problem
+
+    problem = xlsx_problem(path)  # a decompression bomb never reaches the reader
+    if problem is not None:
+        raise ImportFileError(problem.key, **problem.params)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)  # parses the sheet (without holding the GIL)

@@ -84,12 +84,17 @@ class OfficeApp(TranslatedBindings, App[None]):
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, settings: Settings, actor: Actor | None = None, offer_demo: bool = True) -> None:
+    def __init__(self, settings: Settings, actor: Actor | None = None, offer_demo: bool = True,
+                 served: bool = False) -> None:
+        """``served``: one browser session of ``office-tui serve`` — whoever is at the other
+        end signs in with a user name and password (never as the server's account), no
+        demo data is offered, no first admin made, and settings changed last the session."""
         set_language(settings.lang)
         super().__init__()
         self.settings = settings
         self.actor = actor
-        self.offer_demo = offer_demo
+        self.served = served
+        self.offer_demo = offer_demo and not served
         self.office = None  # office_tui.opening.Office, once the database is open
         self.ready = False  # database open and someone signed in
         if settings.theme in self.available_themes:
@@ -184,7 +189,7 @@ class OfficeApp(TranslatedBindings, App[None]):
             self._signed_in(self.actor)
             return
         engine = self.office.engine
-        if self.settings.auth == "os":
+        if self.settings.auth == "os" and not self.served:
             from office_tui.core.auth import login_os_account
 
             jobs.call(self, lambda: login_os_account(engine), SignedIn, group="login-os", failed=CannotStart)
@@ -201,7 +206,7 @@ class OfficeApp(TranslatedBindings, App[None]):
     async def _log_in(self, first_admin: bool, demo: bool) -> None:
         from screens.login import LoginScreen
 
-        self._signed_in(await self.push_screen_wait(LoginScreen(self.office.engine, first_admin, demo)))
+        self._signed_in(await self.push_screen_wait(LoginScreen(self.office.engine, first_admin, demo, served=self.served)))
 
     @on(SignedIn)
     def _signed_in_os(self, message: SignedIn) -> None:
@@ -233,7 +238,7 @@ class OfficeApp(TranslatedBindings, App[None]):
         self.push_screen(HelpScreen(self.screen))
 
     def watch_theme(self, theme: str) -> None:
-        if getattr(self, "settings", None) and theme != self.settings.theme:
+        if getattr(self, "settings", None) and theme != self.settings.theme and not self.served:
             try:
                 save_setting("theme", theme)
             except OSError:

@@ -53,24 +53,38 @@ def missing_database(db_url: str) -> Path | None:
     return path if path is not None and not path.exists() else None
 
 
-def open_office(settings: Settings, migrate: bool = True, create: bool = True) -> Office:
+def open_office(settings: Settings, migrate: bool = True, create: bool = True, admit=None) -> Office:
     """Connect, bring the schema up to date (copying an older file aside first) and run
     the chores that must happen whenever the office is opened.
+
+    ``admit(engine)``, if given, is called once connected, before anything is migrated or
+    written: it raises to keep the caller out (the command line's check of who runs it).
 
     ``migrate=False`` (a command that only reads) never upgrades an existing database:
     an older schema is refused with the command that upgrades it. ``create``: a database
     that is not there yet (or is empty) is made and given its tables; without it such a
-    database is refused, naming it (NoOfficeError) — nothing is created."""
+    database is refused, naming it (NoOfficeError) — nothing is created. ``admit(engine)``
+    checks who may open it (the command line's account), before anything is migrated,
+    backed up or written."""
+    from office_tui.core import files
+    from office_tui.core.config import data_dir
     from office_tui.notices.correction import lapse_overdue
 
     missing = missing_database(settings.db_url)
     if missing is not None and not create:
         raise NoOfficeError("error.no_such_database", path=str(missing))
+    files.apply(settings, data_dir())
     engine = make_engine(settings.db_url)
     current = current_revision(engine) if not (migrate and create) else None
     if not create and current is None and _no_tables(engine):
         engine.dispose()
         raise NoOfficeError("error.database_empty", path=str(sqlite_file(settings.db_url) or settings.db_url))
+    if admit is not None:
+        try:
+            admit(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     if migrate:
         result = upgrade(engine)
     else:

@@ -82,7 +82,9 @@ class FilingFailed(jobs.Failed):
 
 def _file_claim(engine, actor, values: dict, close_on) -> Filed:
     from importers.claims import ClaimRefused, file_claims
+    from office_tui.core.identifiers import normalise_claim_no
 
+    values = {**values, "claim_no": normalise_claim_no(values["claim_no"])}  # as the claim is stored
     try:
         file_claims(engine, actor, [values], t("claimsui.filed_reason", claim_no=values["claim_no"]), close_on=close_on)
     except ClaimRefused as refused:

@@ -50,15 +50,22 @@ class LoginScreen(TranslatedBindings, Screen[Actor | None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [Binding("escape", "cancel", "key.quit", id="login.cancel")]
 
-    def __init__(self, engine: Engine, first_admin: bool, demo: bool = False) -> None:
+    def __init__(self, engine: Engine, first_admin: bool, demo: bool = False, served: bool = False) -> None:
+        """``first_admin``: nobody has an account yet. ``served``: in a browser (``office-tui
+        serve``), where the first admin is never made — whoever reached the page would
+        become it."""
         super().__init__()
-        self.engine, self.first_admin, self.demo = engine, first_admin, demo
+        self.engine, self.demo = engine, demo
+        self.no_users = first_admin
+        self.first_admin = first_admin and not served
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="login", classes="dialog"):
             title = "login.first_admin_title" if self.first_admin else "login.title"
             yield Static(f"[b]{t(title)}[/b]", classes="dialog-title")
+            if self.no_users and not self.first_admin:
+                yield Static(t("login.no_users_served"), classes="error")
             yield Input(placeholder=t("login.username"), id="username")
             yield Input(placeholder=t("login.password"), password=True, id="password")
             if self.first_admin:
@@ -67,6 +74,11 @@ class LoginScreen(TranslatedBindings, Screen[Actor | None]):
                 yield Static(t("login.demo_hint"), classes="dim")
             yield Static("", id="login-error", classes="error")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # AUTO_FOCUS alone leaves the field unfocused in a browser session (textual-serve's
+        # driver): the first key would go nowhere.
+        self.call_after_refresh(self.query_one("#username", Input).focus)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

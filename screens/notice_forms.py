@@ -85,6 +85,9 @@ def application_items(session, application_no: str) -> ItemsFound:
     from models import Application, Provider
     from office_tui.notices.correction import NoticeError, items_to_correct
 
+    from office_tui.core.identifiers import normalise_application_no
+
+    application_no = normalise_application_no(application_no)
     application = session.exec(select(Application).where(Application.application_no == application_no)).first()
     if application is None:
         raise NoticeError("move.no_such_application", application_no=application_no)

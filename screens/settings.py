@@ -38,7 +38,8 @@ class SettingsScreen(TranslatedBindings, ModalScreen[None]):
             return
         self.app.settings = replace(self.app.settings, **{key: value})
         try:
-            save_setting(key, value)
+            if not getattr(self.app, "served", False):  # a browser session's choice is its own
+                save_setting(key, value)
         except OSError as error:
             self.notify(t("settings.not_saved", detail=str(error)), severity="error")
         if key == "lang":

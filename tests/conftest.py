@@ -29,8 +29,14 @@ def isolated_office(tmp_path, monkeypatch):
     from office_tui.core.i18n import set_language
 
     set_language("zh_TW")
+    umask = os.umask(0o022)  # opening an office sets the process's umask (office_tui.core.files)
+    os.umask(umask)
     yield tmp_path
     set_language("zh_TW")
+    os.umask(umask)
+    from office_tui.core import files
+
+    files._gid = None
 
 
 @pytest.fixture
@@ -52,11 +58,13 @@ def engine(db_url):
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
-    """The small demo office, built once per test run (pinned clock, seed 1)."""
+    """The small demo office, built once per test run (pinned clock, seed 1). The
+    account running the tests works in it as the demo's admin, as after `office-tui demo`."""
     import os
 
+    from office_tui.core.auth import link_os_account, os_username
     from office_tui.core.db import make_engine
-    from office_tui.demo import load_demo
+    from office_tui.demo import DEMO_ADMIN, load_demo
     from office_tui.core.migrate import upgrade
 
     os.environ["OFFICE_TUI_NOW"] = PINNED_NOW
@@ -64,6 +72,7 @@ def demo_template(tmp_path_factory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     load_demo(engine, None, "small", seed=1)
+    link_os_account(engine, None, DEMO_ADMIN, os_username())
     engine.dispose()  # the last connection to close folds the WAL into the file
     return path
 
@@ -83,3 +92,15 @@ def demo_engine(demo_url):
     engine = make_engine(demo_url)
     yield engine
     engine.dispose()
+
+
+SHELL_ADMIN = "shell-admin"
+
+
+@pytest.fixture
+def shell_admin(engine):
+    """The account running the tests, linked to an admin of the (empty) test database:
+    commands run as it may do what an admin may (an account linked to nobody may not)."""
+    from office_tui.core.auth import add_user, os_username
+
+    return add_user(engine, None, SHELL_ADMIN, "admin", os_account=os_username())

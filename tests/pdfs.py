@@ -336,3 +336,49 @@ def seed_applications(engine) -> dict[str, int]:
                                     submitted_at=datetime(2021, 7, day, 10, 0, tzinfo=OFFICE_TZ)))
         session.flush()
         return dict(session.exec(select(Application.application_no, Application.id)).all())
+
+
+def _hello_objects() -> list[bytes]:
+    content = b"BT /F1 12 Tf 72 720 Td (Hello from page one) Tj ET"
+    return [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+
+
+def _pdf_with(objects: list[bytes], trailer: bytes) -> tuple[bytes, int]:
+    """%PDF, the objects, an xref of them and ``trailer`` (with %(size)s filled in)."""
+    import io
+
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n" + trailer % {b"size": len(objects) + 1} + b"\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue(), xref
+
+
+def page_tree_in_the_info() -> bytes:
+    """The defect of pypdf's cmyk-image.pdf: the document information shares the page
+    tree, and pdfplumber, decoding the information, loses the pages."""
+    data, _ = _pdf_with(_hello_objects() + [b"<< /Producer (test) /Kids 2 0 R >>"],
+                        b"<< /Size %(size)d /Root 1 0 R /Info 6 0 R >>")
+    return data
+
+
+def update_without_way_back() -> bytes:
+    """The defect of PyMuPDF's test_4114.pdf: an incremental update whose cross-reference
+    does not lead back (no /Prev) to the section holding the page tree."""
+    data, _ = _pdf_with(_hello_objects(), b"<< /Size %(size)d /Root 1 0 R >>")
+    catalog = len(data)
+    data += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R /Lang (zh-TW) >>\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n" % catalog
+    data += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return data

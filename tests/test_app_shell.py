@@ -157,11 +157,11 @@ async def test_login_screen_signs_in_a_demo_user(demo_url):
         await wait_for(pilot, lambda: app.screen.query_one("#username", Input).has_focus)
         await pilot.pause()
         shown = " ".join(re.findall(r">([^<]*)<", app.export_screenshot()))
-        assert "r01 / demo" in shown.replace("&#160;", " ")  # the whole hint, not cut by the dialog
+        assert "r01 / demo-office" in shown.replace("&#160;", " ")  # the whole hint, not cut by the dialog
         await pilot.press(*"admin", "enter", *"wrong", "enter")
         await wait_for(pilot, lambda: "錯誤" in str(app.screen.query_one("#login-error").render()))
         assert app.actor is None
-        await pilot.press(*"demo", "enter")
+        await pilot.press(*"demo-office", "enter")
         await wait_for(pilot, lambda: figures_loaded(app))
         assert app.actor.username == "admin" and app.actor.role == "admin"
 
@@ -174,7 +174,7 @@ async def test_first_start_offers_demo_data_then_first_admin(db_url):
         await pilot.press("n")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen" and bool(app.screen.query("#username")))
         await wait_for(pilot, lambda: app.screen.query_one("#username").has_focus)
-        await pilot.press(*"chief", "enter", *"pw-1234", "enter", *"pw-1234", "enter")
+        await pilot.press(*"chief", "enter", *"pw-1234-chief", "enter", *"pw-1234-chief", "enter")
         await wait_for(pilot, lambda: figures_loaded(app))
         assert app.actor.username == "chief" and app.actor.is_admin
 
@@ -189,7 +189,7 @@ async def test_first_start_loads_demo_data_on_yes(db_url):
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen" and bool(app.screen.query("#username")),
                        timeout=30)
         await wait_for(pilot, lambda: app.screen.query_one("#username").has_focus)
-        await pilot.press(*"staff", "enter", *"demo", "enter")
+        await pilot.press(*"staff", "enter", *"demo-office", "enter")
         await wait_for(pilot, lambda: figures_loaded(app))
         assert app.actor.username == "staff"
     engine = make_engine(db_url)

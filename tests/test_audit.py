@@ -218,7 +218,7 @@ def test_times_read_back_as_aware_utc(engine):
 def test_actor_user_id_and_set_reason_are_recorded(engine):
     from office_tui.core.auth import add_user
 
-    admin = add_user(engine, None, "admin1", "admin", password="pw-123456")
+    admin = add_user(engine, None, "admin1", "admin", password="pw-123456-admin")
     actor = Actor(user_id=admin.id, username="admin1", role="admin")
     with write_session(engine, actor, reason="first") as session:
         audit.set_reason(session, "second")

@@ -54,7 +54,7 @@ def test_refused_when_scored_unknown_or_unreadable_and_nothing_changes(engine):
     assert _rubric(engine, 1) == _rubric(engine, 2) == default_rubric()
 
 
-def test_the_command(engine, db_url, tmp_path):
+def test_the_command(engine, db_url, tmp_path, shell_admin):
     build(engine)
     own, bad = tmp_path / "own.toml", tmp_path / "bad.toml"
     own.write_text(OWN, encoding="utf-8")

@@ -21,7 +21,7 @@ def world(engine) -> World:
     return World(engine)
 
 
-def test_reconcile_json_is_one_entry_per_claim(world, db_url):
+def test_reconcile_json_is_one_entry_per_claim(world, db_url, shell_admin):
     world.claim("A", filed_on=END + timedelta(days=1))
     world.claim("B", invoice_no="bad", existing_customer="是", filed_on=END + timedelta(days=2))
     done = run_cli("--db", db_url, "reconcile", "--json")
@@ -37,7 +37,7 @@ def test_reconcile_json_is_one_entry_per_claim(world, db_url):
     assert "existing_customer" in text.stdout
 
 
-def test_import_approve_pay_claw_back_and_budget(world, db_url, tmp_path):
+def test_import_approve_pay_claw_back_and_budget(world, db_url, tmp_path, shell_admin):
     claims = write(tmp_path / "claims.xlsx", [row(), row(claim_no="Q2", store_ubn="1234")])
     past = write(tmp_path / "past.csv", [{"store_ubn": "22099131", "store_name": "老街雜貨", "programme": "中小型"}],
                  layout=PAST_RECIPIENTS)
@@ -75,7 +75,7 @@ def test_import_approve_pay_claw_back_and_budget(world, db_url, tmp_path):
         ("Q115-0001", "clawed_back", ["existing_customer"])]
 
 
-def test_exports_write_their_files(world, db_url, tmp_path):
+def test_exports_write_their_files(world, db_url, tmp_path, shell_admin):
     world.claim("A")
     results = run_all(*[(("--db", db_url, "export", kind, "-o", str(tmp_path / f"{kind}.xlsx")),)
                         for kind in ("claims", "payments", "withholding")])

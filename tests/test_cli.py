@@ -6,7 +6,6 @@ pinned clock set by the autouse fixture in conftest.py), plus whatever a test ch
 
 from __future__ import annotations
 
-import getpass
 import importlib.util
 import os
 import sqlite3
@@ -67,7 +66,15 @@ def count_rows(path: Path, table: str) -> int:
     return query(path, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
-SHELL_USER = f"os:{getpass.getuser()}"
+def _os_account() -> str:
+    from office_tui.core.auth import os_username
+
+    return os_username()
+
+
+# The account running the tests, as the audit log names it while it is linked to nobody
+# (it may then only set a new office up: the first admin, the demo).
+SHELL_USER = f"os:{_os_account()}"
 
 
 def audit_rows(engine, table: str) -> list[AuditEntry]:
@@ -173,7 +180,7 @@ def _batches(engine) -> list[Batch]:
         return list(session.scalars(select(Batch).order_by(Batch.number)))
 
 
-def test_batch_add_then_update(engine, db_url):
+def test_batch_add_then_update(engine, db_url, shell_admin):
     created, compact, bad = run_all(
         (("--db", db_url, "batch", "add", "4", "--opens", "115/12/01", "--closes", "115/12/08"),),
         (("--db", db_url, "batch", "add", "5", "--opens", "1151201", "--closes", "1151208"),),
@@ -205,8 +212,7 @@ def test_batch_add_then_update(engine, db_url):
 
     audits = audit_rows(engine, "batch")
     assert sorted(a.action for a in audits) == ["insert", "insert", "update"]
-    assert all(a.username.startswith("os:") and a.user_id is None for a in audits)
-    assert {a.username for a in audits} == {SHELL_USER}
+    assert {(a.username, a.user_id) for a in audits} == {(shell_admin.username, shell_admin.id)}
 
 
 # -- errors --------------------------------------------------------------------------
@@ -237,28 +243,30 @@ def test_unparseable_url_is_an_unsupported_url():
 
 # -- user ----------------------------------------------------------------------------
 
-def test_user_add_with_password_from_stdin(engine, db_url):
+def test_user_add_with_password_from_stdin(engine, db_url, shell_admin):
     from office_tui.core.auth import AuthError, login
 
     added = run_cli("--db", db_url, "user", "add", "alice", "--role", "staff", "--password-stdin",
-                    input="s3cret\n")
+                    input="s3cret-horse\n")
     assert added.returncode == 0, added.stderr
     assert "alice" in added.stdout
-    actor = login(engine, "alice", "s3cret")
+    actor = login(engine, "alice", "s3cret-horse")
     assert (actor.username, actor.role) == ("alice", "staff")
     with pytest.raises(AuthError):  # the newline is not part of the password
-        login(engine, "alice", "s3cret\n")
+        login(engine, "alice", "s3cret-horse\n")
 
     again = run_cli("--db", db_url, "user", "add", "alice", "--role", "admin", "--password-stdin",
-                    input="other\n")
+                    input="other-password\n")
     assert again.returncode != 0
     assert "已存在" in again.stderr
     assert again.stdout == ""
     assert_no_traceback(again)
     with Session(engine) as session:
-        assert [(u.username, u.role) for u in session.scalars(select(User))] == [("alice", "staff")]
+        assert [(u.username, u.role) for u in session.scalars(select(User).order_by(User.id))] == [
+            (shell_admin.username, "admin"), ("alice", "staff")]
     audits = audit_rows(engine, "user")
-    assert [(a.action, a.username, a.user_id) for a in audits] == [("insert", SHELL_USER, None)]
+    assert [(a.action, a.username, a.user_id) for a in audits][1:] == [
+        ("insert", shell_admin.username, shell_admin.id)]
 
 
 def test_unknown_language_and_empty_password_are_usage_errors(tmp_path):

@@ -65,7 +65,7 @@ def test_provider_check_records_staff_conditions_only(demo_url):
     assert (check.outcome, check.evidence) == ("unmet", "經濟部停權名單")
 
 
-def test_template_then_import_applications_json(tmp_path, engine, db_url):
+def test_template_then_import_applications_json(tmp_path, engine, db_url, shell_admin):
     from datetime import date, datetime
 
     from openpyxl import load_workbook
@@ -98,7 +98,7 @@ def test_template_then_import_applications_json(tmp_path, engine, db_url):
     assert again["accepted"] == [] and again["unchanged"] == [2]
 
 
-def test_import_documents_json(tmp_path, engine, db_url):
+def test_import_documents_json(tmp_path, engine, db_url, shell_admin):
     import pdfs
 
     pdfs.seed_applications(engine)

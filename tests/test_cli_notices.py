@@ -8,8 +8,8 @@ import pdfs
 from test_cli import run_cli
 
 
-def test_workdays_add_takes_roc_and_iso_and_prints_iso():
-    assert run_cli("db", "init").returncode == 0  # the office in the data directory, new and empty
+def test_workdays_add_takes_roc_and_iso_and_prints_iso(db_url, shell_admin, monkeypatch):
+    monkeypatch.setenv("OFFICE_TUI_DB", db_url)  # an office the account running the tests works in
     assert run_cli("workdays", "add", "110/09/08", "3").stdout.strip() == "2021-09-11"
     assert run_cli("workdays", "add", "中華民國110年2月9日", "3").stdout.strip() == "2021-02-19"
     assert run_cli("workdays", "add", "2021-02-18", "3").stdout.strip() == "2021-02-22"
@@ -17,7 +17,7 @@ def test_workdays_add_takes_roc_and_iso_and_prints_iso():
     assert bad.returncode == 2 and "無法辨識" in bad.stderr
 
 
-def test_closure_add_moves_a_notice_and_list_shows_it(engine, db_url, monkeypatch):
+def test_closure_add_moves_a_notice_and_list_shows_it(engine, db_url, monkeypatch, shell_admin):
     monkeypatch.setenv("OFFICE_TUI_NOW", "2021-07-13T10:00:00+08:00")  # or opening would lapse it
     pdfs.seed_applications(engine)
     raised = run_cli("--db", db_url, "notices", "raise", pdfs.FIRST, "--notified", "110/07/12", "--item", "缺401")
@@ -33,7 +33,7 @@ def test_closure_add_moves_a_notice_and_list_shows_it(engine, db_url, monkeypatc
     assert removed.returncode == 0 and "2021-07-15" in removed.stdout
 
 
-def test_any_command_lapses_overdue_notices(engine, db_url, monkeypatch):
+def test_any_command_lapses_overdue_notices(engine, db_url, monkeypatch, shell_admin):
     monkeypatch.setenv("OFFICE_TUI_NOW", "2021-07-15T23:30:00+08:00")  # the due day, late evening
     pdfs.seed_applications(engine)
     run_cli("--db", db_url, "notices", "raise", pdfs.FIRST, "--notified", "2021-07-12", "--item", "x")

@@ -14,10 +14,16 @@ from test_cli import run_cli
 
 
 def _database_at(path: Path, revision: str) -> str:
+    """A database at an older ``revision`` whose admin is the account running the tests."""
+    from office_tui.core.auth import os_username
+
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     with engine.begin() as connection:
         command.upgrade(migrate._config(connection), revision)
+        connection.exec_driver_sql(
+            "INSERT INTO user (username, display_name, role, os_account, active, created_at) "
+            "VALUES ('shell-admin', 'shell-admin', 'admin', ?, 1, '2026-11-20 02:00:00.000000')", (os_username(),))
     engine.dispose()
     return url
 

@@ -233,7 +233,7 @@ def test_demo_after_an_admin_account_was_created(engine):
     from office_tui.core.auth import add_user
     from office_tui.opening import is_empty
 
-    add_user(engine, None, "admin", "admin", "s3cret")
+    add_user(engine, None, "admin", "admin", "s3cret-horse")
     assert is_empty(engine)  # the app offers the demo here
     before = _counts(engine)
     try:

@@ -140,7 +140,7 @@ def test_templates_follow_the_same_rules(tmp_path):
 
 # -- the command line --------------------------------------------------------------------
 
-def test_bad_output_paths_on_the_command_line(engine, db_url, tmp_path):
+def test_bad_output_paths_on_the_command_line(engine, db_url, tmp_path, shell_admin):
     build(engine)
     (tmp_path / "file").write_text("x")
     proc, csv_name, folder, english, under_file = run_all(
@@ -163,7 +163,7 @@ def test_bad_output_paths_on_the_command_line(engine, db_url, tmp_path):
     assert not (tmp_path / "x.csv.xlsx").exists() and not (tmp_path / "x.csv").exists()
 
 
-def test_the_command_line_says_when_it_made_a_folder(engine, db_url, tmp_path):
+def test_the_command_line_says_when_it_made_a_folder(engine, db_url, tmp_path, shell_admin):
     build(engine)
     target = tmp_path / "115年" / "核定名單"
     made, existing = run_all((("--db", db_url, "export", "approvals", "--batch", "1", "-o", str(target)),),
@@ -173,7 +173,7 @@ def test_the_command_line_says_when_it_made_a_folder(engine, db_url, tmp_path):
     assert existing.stdout.splitlines() == [f"已匯出 4 筆至 {tmp_path / 'a'}.xlsx"]
 
 
-def test_claims_exports_refuse_an_unknown_provider_and_a_bad_path(engine, db_url, tmp_path):
+def test_claims_exports_refuse_an_unknown_provider_and_a_bad_path(engine, db_url, tmp_path, shell_admin):
     world = World(engine)
     world.claim("A", filed_on=END + timedelta(days=1))
     out = tmp_path / "c.xlsx"

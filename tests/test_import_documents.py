@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+import bombs
 import pdfs
 from importers.documents import import_documents, import_summary
 from models import Application, Document
@@ -58,6 +59,7 @@ def _files() -> dict[str, bytes]:
         "合併.pdf": pdfs.combined(u),
         "部分掃描.pdf": pdfs.partly_scanned(u),
         "投影片.pdf": pdfs.pptx("另一份簡報"),
+        "膨脹.pdf": bombs.pdf_bomb(64 * bombs.MIB),  # inflates past the limit: too_large
         "說明.pdf": pdfs.docx(),
         "附件/技術特性說明書.pdf": pdfs.tech_spec() + b"\n",  # nested, other bytes
         "Thumbs.db": b"junk",
@@ -135,6 +137,7 @@ EXPECTED = {
     "合併.pdf": ("ok", "application_form", ["combined"]),
     "部分掃描.pdf": ("ok", "vat_return_401", ["pages_without_text"]),
     "投影片.pdf": ("ok", "deck_ppt", ["wrong_extension"]),
+    "膨脹.pdf": ("too_large", "unknown", []),
     "說明.pdf": ("not_pdf", "unknown", []),
     "附件/技術特性說明書.pdf": ("ok", "tech_spec", []),
 }

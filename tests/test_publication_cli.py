@@ -7,7 +7,7 @@ from test_cli import run_all
 from test_exports_committee import EVIL, build
 
 
-def test_exports_write_the_files_and_say_so(engine, db_url, tmp_path):
+def test_exports_write_the_files_and_say_so(engine, db_url, tmp_path, shell_admin):
     build(engine)
     approvals, sheets, summary, ranksum = (tmp_path / name for name in ("名單.xlsx", "sheets", "sum.xlsx", "rs.xlsx"))
     done = run_all((("--db", db_url, "export", "approvals", "--batch", "1", "-o", str(approvals)),),
@@ -26,7 +26,7 @@ def test_exports_write_the_files_and_say_so(engine, db_url, tmp_path):
     assert load_workbook(ranksum).active["A1"].value.endswith("(ranked by rank sum)")
 
 
-def test_unknown_batch_empty_batch_and_usage_errors(engine, db_url, tmp_path):
+def test_unknown_batch_empty_batch_and_usage_errors(engine, db_url, tmp_path, shell_admin):
     build(engine)
     out = tmp_path / "x.xlsx"
     unknown, unknown_en, empty, no_output, bad_method = run_all(

@@ -19,7 +19,7 @@ from test_cli import assert_no_traceback, run_all, run_cli
 from test_reviewers_import import member, write
 
 
-def test_import_then_list_reviewers(engine, db_url, tmp_path):
+def test_import_then_list_reviewers(engine, db_url, tmp_path, shell_admin):
     path = write(tmp_path / "roster.xlsx", [member(), member(reviewer_no="R02", name="李小美", conflict_ubns="1234")])
     imported = run_cli("import", "reviewers", str(path), "--json", "--db", db_url)
     assert imported.returncode == 1, imported.stderr  # row 3 refused; row 2 went in all the same
@@ -37,7 +37,7 @@ def test_import_then_list_reviewers(engine, db_url, tmp_path):
     assert english.stdout.splitlines()[0] == "Import finished: 0 members added, 0 updated, 1 unchanged, 1 rejected."
 
 
-def test_conflicts_from_the_shell(engine, db_url):
+def test_conflicts_from_the_shell(engine, db_url, shell_admin):
     ubns = build_office(engine, apps=2, members=2)
     with write_session(engine, STAFF, "assign") as session:
         from office_tui.committee.assignment import assign
@@ -61,7 +61,7 @@ def test_conflicts_from_the_shell(engine, db_url):
         assert_no_traceback(result)
 
 
-def test_assign_from_the_shell(engine, db_url):
+def test_assign_from_the_shell(engine, db_url, shell_admin):
     ubns = build_office(engine, apps=3, members=4)
     with write_session(engine, STAFF, "conflict") as session:
         from office_tui.committee.roster import add_conflict
@@ -93,7 +93,7 @@ def test_assign_from_the_shell(engine, db_url):
     assert (nobatch.returncode, nobatch.stderr.strip()) == (1, "沒有第 9 批次。")
 
 
-def test_export_assignments_from_the_shell(engine, db_url, tmp_path):
+def test_export_assignments_from_the_shell(engine, db_url, tmp_path, shell_admin):
     build_office(engine, apps=2, members=2)
     run_cli("assign", "auto", "--batch", "1", "--k", "2", "--db", db_url)
     target = tmp_path / "out" / "分派表.xlsx"
@@ -139,20 +139,31 @@ def test_the_export_keeps_codes_and_risky_names_as_text(engine, tmp_path):
 
 def test_a_committee_members_os_account_cannot_use_the_shell(demo_url):
     """Members never see others' scores nor act as staff, from the shell either."""
-    import getpass
+    from sqlmodel import select
+
+    from models import User
+    from office_tui.core.auth import os_username
+    from office_tui.core.db import make_engine, write_session
 
     run = run_cli
-    me = getpass.getuser()
-    linked = run("user", "add", "member9", "--role", "reviewer", "--reviewer", "R01", "--os-account", me,
+    me = os_username()
+    linked = run("user", "add", "member9", "--role", "reviewer", "--reviewer", "R01", "--os-account", "member9",
                  "--password-stdin", "--db", demo_url, input="secret-pass\n")
     assert linked.returncode == 0, linked.stderr
+    engine = make_engine(demo_url)  # the account running the tests becomes member9's
+    with write_session(engine, None, "test: the member's own account") as session:
+        for user in session.exec(select(User).where(User.os_account.in_([me, "member9"]))).all():
+            user.os_account = None
+        session.flush()
+        session.exec(select(User).where(User.username == "member9")).one().os_account = me
+    engine.dispose()
     for command in (("tally", "--batch", "3", "--json"), ("outliers", "list", "--batch", "3"),
                     ("claims", "approve", "--all-clean")):
         refused = run(*command, "--db", demo_url)
         assert refused.returncode == 1 and "審查委員" in refused.stderr and refused.stdout == ""
 
 
-def test_a_conflict_found_after_scoring_from_the_shell(engine, db_url):
+def test_a_conflict_found_after_scoring_from_the_shell(engine, db_url, shell_admin):
     """test_committee's office: R1, R2, R3 submitted C2 (provider UBN 22334451)."""
     from test_committee import build_office as committee_office
 
@@ -186,7 +197,7 @@ def test_a_conflict_found_after_scoring_from_the_shell(engine, db_url):
         assert_no_traceback(result)
 
 
-def test_assign_list_refuses_an_unknown_batch_and_refusals_use_the_status_label(engine, db_url):
+def test_assign_list_refuses_an_unknown_batch_and_refusals_use_the_status_label(engine, db_url, shell_admin):
     from test_committee import build_office as committee_office
 
     committee_office(engine)

@@ -21,7 +21,7 @@ def office(engine):
     return build_office(engine)
 
 
-def test_tally_json_text_and_outliers(engine, office, db_url):
+def test_tally_json_text_and_outliers(engine, office, db_url, shell_admin):
     as_json, as_text, english, outliers, bad = run_all(
         (("tally", "--batch", "1", "--json", "--db", db_url),),
         (("tally", "--batch", "1", "--method", "ranksum", "--db", db_url),),
@@ -49,7 +49,7 @@ def test_tally_json_text_and_outliers(engine, office, db_url):
     assert bad.returncode == 1 and "沒有第 7 批次" in bad.stderr
 
 
-def test_resolve_and_decide(engine, office, db_url):
+def test_resolve_and_decide(engine, office, db_url, shell_admin):
     blocked = run_cli("decide", "C1", "C2", "--approve", "--date", "115/11/20", "--doc-no", "經商字第11500001號",
                       "--db", db_url)
     assert blocked.returncode == 1
@@ -76,7 +76,7 @@ def test_resolve_and_decide(engine, office, db_url):
     assert statuses["C1"] == "listed" and statuses["C2"] == "listed"
 
 
-def test_import_scores_and_reopen(engine, office, db_url, tmp_path):
+def test_import_scores_and_reopen(engine, office, db_url, tmp_path, shell_admin):
     path = tmp_path / "scores.csv"
     path.write_text("申請編號,委員編號," + ",".join(CODES) + "\nC6,R1," + ",".join(["90"] * len(CODES))
                     + "\nC2,R5," + ",".join(["90"] * len(CODES)) + "\n", encoding="utf-8-sig")
@@ -97,7 +97,7 @@ def test_import_scores_and_reopen(engine, office, db_url, tmp_path):
     assert sheet.sheet_status == "draft"
 
 
-def test_member_numbers_as_typed_and_no_reopening_a_decided_sheet(engine, office, db_url):
+def test_member_numbers_as_typed_and_no_reopening_a_decided_sheet(engine, office, db_url, shell_admin):
     resolved, reopened, decided, english = run_all(
         (("outliers", "resolve", "C2", "ｒ３", "--note", "維持原評分", "--db", db_url),),
         (("sheets", "reopen", "C1", "r2", "--reason", "紙本誤植", "--db", db_url),),
@@ -116,7 +116,7 @@ def test_member_numbers_as_typed_and_no_reopening_a_decided_sheet(engine, office
     assert statuses[office["C4/R2"]] == "submitted"
 
 
-def test_the_tally_names_conflicted_sheets_it_leaves_out(engine, office, db_url):
+def test_the_tally_names_conflicted_sheets_it_leaves_out(engine, office, db_url, shell_admin):
     from office_tui.core.db import write_session
     from test_committee import STAFF
 

@@ -21,6 +21,7 @@ from office_tui.core import audit
 from office_tui.claims.budget import budget_in
 from models.clock import office_today
 from office_tui.core.dates import check_happened
+from office_tui.core.identifiers import normalise_claim_no
 from office_tui.core.errors import OfficeError
 from office_tui.core.i18n import t
 from office_tui.core.programme import CLAIM_OPEN_STATUSES, FATAL_FLAGS, SUBSIDY_CAP
@@ -114,6 +115,7 @@ def waiting_notes(session: Session, budget_total: int | None = None) -> dict[int
 
 
 def _claims(session: Session, claim_nos: list[str]) -> list[Claim]:
+    claim_nos = [normalise_claim_no(n) for n in claim_nos]
     found = {c.claim_no: c for c in session.scalars(select(Claim).where(Claim.claim_no.in_(claim_nos))
                                                     .execution_options(populate_existing=True))}
     missing = [n for n in claim_nos if n not in found]

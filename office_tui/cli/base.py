@@ -17,8 +17,19 @@ opens the office through ``shell`` at most once, only as far as it declared:
 
 A database that is not there (or is empty) is refused, naming it, unless the command
 declared ``creates=True`` (``demo``, ``db init``, ``db upgrade``): a mistyped ``--db``
-never becomes a new, empty office. Either way the shell's actor is found once, and a
-committee member's account is refused.
+never becomes a new, empty office.
+
+Either way the shell's actor is found once — the user linked to the operating-system
+account the command runs as (its real user id, never ``$USER``) — and checked against
+what the command declared it needs (README "Who may do what"):
+
+* :data:`STAFF` (the default) — an admin's or a staff member's account;
+* :data:`ADMIN` — an admin's account (``user …``);
+* ``first_user=True`` — besides, an account linked to nobody may run it on a database
+  that has no users yet (``user add NAME --role admin``, ``demo``).
+
+A committee member's account is refused every command (members work in the app, in a
+terminal or a browser: ``serve``); an account linked to nobody is refused everything else.
 """
 
 from __future__ import annotations
@@ -26,7 +37,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from office_tui.core.errors import OfficeError
@@ -34,6 +44,7 @@ from office_tui.core.i18n import t
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 NOTHING, READS, WRITES = "nothing", "reads", "writes"
+STAFF, ADMIN = "staff", "admin"
 
 
 class CommandError(OfficeError):
@@ -67,6 +78,7 @@ class Shell:
     opens: str = WRITES
     creates: bool = False  # may make the database when it is not there
     _office: object = field(default=None, init=False, repr=False)
+    _actor: object = field(default=None, init=False, repr=False)
 
     @property
     def office(self):
@@ -83,16 +95,33 @@ class Shell:
     def settings(self):
         return self.office.settings
 
-    @cached_property
+    @property
     def actor(self):
-        """Who runs the command: the OS account's linked user, found once."""
-        from office_tui.core.auth import shell_actor
+        """Who runs the command (found once, when the office is opened)."""
+        self.office  # noqa: B018 - opening it finds and checks the actor
+        return self._actor
 
-        who = shell_actor(self.engine)
+    def _admit(self, engine) -> None:
+        """Find who runs the command and refuse them unless the command allows them (see
+        the module) — before anything is migrated, backed up or written."""
+        from sqlalchemy import inspect
+
+        from office_tui.core.auth import UNLINKED, Actor, os_username, shell_actor, user_count
+
+        if inspect(engine).has_table("user"):
+            who, users = shell_actor(engine), None
+        else:  # a new database: nobody is anybody yet
+            who, users = Actor(None, f"os:{os_username()}", UNLINKED), 0
         if who.role == "reviewer":  # members work only in their own score sheets, in the app
-            self.engine.dispose()
             raise CommandError("cli.members_use_the_app")
-        return who
+        if who.user_id is None:
+            if not getattr(self.args, "first_user", False):
+                raise CommandError("cli.unlinked_account", account=os_username())
+            if (user_count(engine) if users is None else users) != 0:
+                raise CommandError("cli.unlinked_account", account=os_username())
+        elif getattr(self.args, "needs", STAFF) == ADMIN and not who.is_admin:
+            raise CommandError("cli.admins_only", username=who.username)
+        self._actor = who
 
     def _open(self):
         from office_tui.core.config import load_settings
@@ -101,9 +130,8 @@ class Shell:
         if self.opens == NOTHING:
             raise RuntimeError("a command declared to need no office opened it")
         opened = open_office(load_settings(db=self.args.db, lang=self.args.lang), migrate=self.opens == WRITES,
-                             create=self.creates)
+                             create=self.creates, admit=self._admit)
         self._office = opened
-        self.actor  # noqa: B018 - a member's account is refused before anything is read
         return opened
 
 
@@ -144,9 +172,11 @@ class Commands:
         return self.group("export", "cli.export")
 
     def command(self, where, name: str, help_key: str, handler, *, opens: str = WRITES, creates: bool = False,
-                json: bool = False, batch: str | None = None, output: bool = False) -> argparse.ArgumentParser:
+                json: bool = False, batch: str | None = None, output: bool = False, needs: str = STAFF,
+                first_user: bool = False) -> argparse.ArgumentParser:
         """One subcommand: ``handler(args, shell)``; ``batch`` is "required" or "optional";
-        ``creates``: the command may make a database that is not there yet."""
+        ``creates``: the command may make a database that is not there yet; ``needs`` STAFF
+        or ADMIN, ``first_user`` as the module says."""
         parents = [self.common]
         if json:
             parents.append(self.json)
@@ -155,7 +185,7 @@ class Commands:
         if output:
             parents.append(self.output)
         parser = where.add_parser(name, help=t(help_key), parents=parents)
-        parser.set_defaults(handler=handler, opens=opens, creates=creates)
+        parser.set_defaults(handler=handler, opens=opens, creates=creates, needs=needs, first_user=first_user)
         return parser
 
     def import_command(self, kind: str, help_key: str, importer, *, folder: bool = False,

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import sys
 
-from office_tui.cli.base import EXIT_OK, EXIT_USAGE, CommandError, Commands, date_arg
+from office_tui.cli.base import ADMIN, EXIT_OK, EXIT_USAGE, CommandError, Commands, date_arg
 from office_tui.core.i18n import t
 
 
 def register(cli: Commands) -> None:
-    demo = cli.command(cli.top, "demo", "cli.demo", _demo, creates=True)
+    demo = cli.command(cli.top, "demo", "cli.demo", _demo, creates=True, first_user=True)
     demo.add_argument("--scale", choices=("small", "large"), default="small")
     demo.add_argument("--seed", type=int, default=1)
 
     db = cli.group("db", "cli.db")
-    cli.command(db, "init", "cli.db_init", _db_init, creates=True)
-    cli.command(db, "upgrade", "cli.db_upgrade", _db_upgrade, creates=True)
+    cli.command(db, "init", "cli.db_init", _db_init, creates=True, first_user=True)
+    cli.command(db, "upgrade", "cli.db_upgrade", _db_upgrade, creates=True, first_user=True)
     cli.command(db, "backup", "cli.db_backup", _db_backup).add_argument("file")
 
     batch = cli.group("batch", "cli.batch")
@@ -34,7 +34,7 @@ def register(cli: Commands) -> None:
     which.add_argument("--default", action="store_true")
 
     user = cli.group("user", "cli.user")
-    uadd = cli.command(user, "add", "cli.user_add", _user_add)
+    uadd = cli.command(user, "add", "cli.user_add", _user_add, needs=ADMIN, first_user=True)
     uadd.add_argument("username")
     uadd.add_argument("--role", required=True, choices=("admin", "staff", "reviewer"))
     uadd.add_argument("--password-stdin", action="store_true", help=t("cli.opt_password_stdin"))
@@ -46,8 +46,15 @@ def register(cli: Commands) -> None:
 def _demo(args, shell) -> int:
     from office_tui.demo import load_demo
 
-    counts = load_demo(shell.engine, shell.actor, args.scale, args.seed)
+    actor = shell.actor
+    counts = load_demo(shell.engine, actor, args.scale, args.seed)
     print(t("demo.loaded", applications=counts["application"], stores=counts["store"]))
+    if actor.user_id is None:  # a new office: the account that loaded it works as its admin
+        from office_tui.core.auth import link_os_account, os_username
+        from office_tui.demo import DEMO_ADMIN
+
+        link_os_account(shell.engine, actor, DEMO_ADMIN, os_username())
+        print(t("demo.linked", account=os_username(), username=DEMO_ADMIN))
     return EXIT_OK
 
 

@@ -47,6 +47,7 @@ AREAS = (
     Area("office_tui.cli.claims", top=("reconcile", "claims"), imports=("claims", "past-recipients"),
          exports=("claims", "payments", "withholding")),
     Area("office_tui.cli.usage", top=("usage", "spotcheck"), imports=("usage",), exports=("spotcheck",)),
+    Area("office_tui.cli.serve", top=("serve",)),
 )
 
 
@@ -78,6 +79,8 @@ def _words(argv: Sequence[str]) -> list[str]:
 
 def build_parser(areas: Sequence[Area] = AREAS) -> argparse.ArgumentParser:
     parser = global_options(Parser(prog="office-tui", description=t("cli.description")), None)
+    # One browser session of `office-tui serve` (office_tui/cli/serve.py): sign-in forced.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=_tui, opens=None, creates=False)
     cli = Commands(parser.add_subparsers(dest="command", parser_class=Parser))
     cli.imports, cli.exports  # noqa: B018 - `import` and `export` come first in the help, as they always did
@@ -99,7 +102,7 @@ def _tui(args, _shell) -> int:
         raise CommandError("error.no_such_database", path=str(missing))
     from office_tui.app import OfficeApp
 
-    OfficeApp(settings).run()
+    OfficeApp(settings, served=getattr(args, "served", False)).run()
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from office_tui.cli.base import EXIT_OK, EXIT_USAGE, READS, CommandError, Commands, date_arg, json_out
 from office_tui.core.i18n import t
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.programme import NOTICE_STATUSES
 from office_tui.cli.text import table
 
@@ -105,7 +106,7 @@ def _notices_raise(args, shell) -> int:
 
     notified = date_arg(args.notified, "--notified") if args.notified else office_today()
     notice = raise_notice(shell.engine, shell.actor, args.application_no, notified, args.item or None)
-    print(t("notice.raised", application_no=args.application_no,
+    print(t("notice.raised", application_no=normalise_application_no(args.application_no),
             due=format_date(notice.due_on, shell.settings.date_style)))
     return EXIT_OK
 

@@ -7,6 +7,7 @@ import sys
 
 from office_tui.cli.base import EXIT_OK, READS, Commands, json_out, written
 from office_tui.core.i18n import t
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.cli.text import table
 
 
@@ -121,7 +122,8 @@ def _assign_add(args, shell) -> int:
     who = shell.actor
     with write_session(shell.engine, who, reason=f"assign {args.application_no} {args.reviewer_no}") as session:
         assign(session, who, args.application_no, args.reviewer_no)
-    print(t("assign.added", application=args.application_no.strip(), reviewer=normalise_reviewer_no(args.reviewer_no)))
+    print(t("assign.added", application=normalise_application_no(args.application_no),
+            reviewer=normalise_reviewer_no(args.reviewer_no)))
     return EXIT_OK
 
 
@@ -136,7 +138,7 @@ def _assign_remove(args, shell) -> int:
     with write_session(shell.engine, who, reason=f"unassign {args.application_no} {args.reviewer_no}") as session:
         removed = remove_assignment(session, who, args.application_no, args.reviewer_no)
     if removed is None:
-        print(t("assign.removed", application=args.application_no.strip(),
+        print(t("assign.removed", application=normalise_application_no(args.application_no),
                 reviewer=normalise_reviewer_no(args.reviewer_no)))
     else:
         print(removed.describe())

@@ -8,6 +8,7 @@ import sys
 from office_tui.cli.base import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, READS, CommandError, Commands, date_arg,
                                  json_out)
 from office_tui.core.i18n import t
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.committee.tally import METHODS
 
 
@@ -121,7 +122,7 @@ def _outliers_resolve(args, shell) -> int:
     with write_session(shell.engine, shell.actor, reason=note) as session:
         resolution = resolve_outlier(session, shell.actor, args.application_no, args.reviewer_no, note)
         reviewer_no = session.get(Reviewer, resolution.reviewer_id).reviewer_no
-    print(t("outlier.resolved", application=args.application_no.strip(), reviewer=reviewer_no))
+    print(t("outlier.resolved", application=normalise_application_no(args.application_no), reviewer=reviewer_no))
     return EXIT_OK
 
 
@@ -176,5 +177,5 @@ def _sheets_reopen(args, shell) -> int:
         assignment = find_assignment(session, args.application_no, args.reviewer_no)
         reopen_sheet(session, who, assignment.id, reason)
         reviewer_no = session.get(Reviewer, assignment.reviewer_id).reviewer_no
-    print(t("tally.sheet_reopened", application=args.application_no.strip(), reviewer=reviewer_no))
+    print(t("tally.sheet_reopened", application=normalise_application_no(args.application_no), reviewer=reviewer_no))
     return EXIT_OK

@@ -35,6 +35,7 @@ from office_tui.committee.assignment_plan import (DEFAULT_K, PlanApplication, Pl
 from office_tui.committee.conflicts import ConflictReason, conflict_map
 from office_tui.committee.roster import find_reviewer
 from office_tui.core import audit
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.actor import Actor
 from office_tui.core.auth import require_staff
 from office_tui.core.errors import OfficeError
@@ -211,7 +212,7 @@ def assignment_rows(session: Session, batch_no: int | None = None,
     if batch_no is not None:
         query = query.where(Batch.number == batch_no)
     if application_nos is not None:
-        query = query.where(Application.application_no.in_(list(application_nos)))
+        query = query.where(Application.application_no.in_([normalise_application_no(n) for n in application_nos]))
     return [AssignmentRow(*row) for row in session.exec(query).all()]
 
 

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from models import Application, Batch, Decision, OutlierResolution, Reviewer
 from office_tui.core import audit
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.actor import Actor
 from models.clock import OFFICE_TZ, now_utc
 from office_tui.committee.batch_tally import BatchTally, batch_tally, submitted_totals
@@ -85,7 +86,7 @@ def _staff_only(actor: Actor, key: str) -> None:
 
 
 def _application(session: Session, application_no: str) -> Application:
-    application_no = (application_no or "").strip()
+    application_no = normalise_application_no(application_no)
     found = session.scalars(select(Application).where(Application.application_no == application_no)).first()
     if found is None:
         raise DecisionError("decide.no_such_application", application_no=application_no)

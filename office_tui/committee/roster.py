@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import Application, Assignment, Conflict, Provider, Reviewer
+from office_tui.core.identifiers import normalise_member_no
 from office_tui.core.actor import Actor
 from office_tui.core.auth import require_staff
 from office_tui.committee.conflicts import conflict_map
@@ -64,8 +65,9 @@ class ConflictLine:
 def normalise_reviewer_no(value: object) -> str:
     """A member number as the office stores it: NFKC (full-width 「Ｒ０１」 → R01),
     without surrounding spaces, upper-cased (r01 → R01). The one rule for every number
-    that comes in: typed in the shell or a screen, or read from an import."""
-    return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip().upper()
+    that comes in: typed in the shell or a screen, or read from an import
+    (office_tui.core.identifiers)."""
+    return normalise_member_no(value)
 
 
 def reviewer_no_matches(reviewer_no: str):

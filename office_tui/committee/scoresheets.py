@@ -19,6 +19,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from models import Application, Assignment, Batch, OutlierResolution, Provider, Reviewer, Score
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.actor import Actor
 from models.clock import now_utc
 from office_tui.committee.batch_tally import DECIDED
@@ -227,7 +228,7 @@ def reopen_sheet(session: Session, actor: Actor, assignment_id: int, reason: str
 def find_assignment(session: Session, application_no: str, reviewer_no: str) -> Assignment:
     """The sheet of member ``reviewer_no`` (r01, Ｒ０１ and R01 are one member) for
     ``application_no``."""
-    application_no = (application_no or "").strip()
+    application_no = normalise_application_no(application_no)
     find_application(session, application_no)  # an unknown number is named as unknown,
     find_reviewer(session, reviewer_no)  # not as a pair never assigned
     found = session.exec(

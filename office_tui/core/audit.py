@@ -147,3 +147,10 @@ def record_bulk(session: Session, table: str, count: int, note: str = "") -> Non
     """One entry for a bulk load of ``count`` rows that did not go through the ORM."""
     row = _entry(session, "bulk", table, "", {"rows": [None, count], "note": [None, note]})
     session.connection().execute(AuditEntry.__table__.insert(), [row])
+
+
+def record_event(session: Session, action: str, table: str, row_key: str, changes: dict) -> None:
+    """One entry for something that changed no row but must be on record (a sign-in
+    attempt, say): ``changes`` as {name: [old, new]}."""
+    row = _entry(session, action, table, row_key, changes)
+    session.connection().execute(AuditEntry.__table__.insert(), [row])

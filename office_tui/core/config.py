@@ -60,6 +60,9 @@ class Settings:
     # Continued use: days with an event needed in every monthly period of a contract's
     # term (docs/rules/usage.md); at least 1.
     usage_min_active_days: int = 1
+    # A group whose members share the office's files on one server (README "Where data
+    # lives"): files 0660 and folders 2770 of that group; "" keeps them to this account.
+    shared_group: str = ""
 
 
 def _normalise_lang(value: str) -> str:

@@ -19,12 +19,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
+from office_tui.core.errors import DatabaseUrlError  # raised here, said by errors.describe
+
 BUSY_TIMEOUT_MS = 15_000
 _BEGIN_OPTION = "office_tui_begin"
-
-
-class DatabaseUrlError(ValueError):
-    """The --db URL is neither sqlite nor postgresql+psycopg."""
 
 
 def make_engine(url: str) -> Engine:
@@ -35,7 +33,7 @@ def make_engine(url: str) -> Engine:
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_database(Path(parsed.database).expanduser())
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
@@ -45,6 +43,20 @@ def make_engine(url: str) -> Engine:
     if backend == "postgresql":
         return create_engine(url, pool_pre_ping=True)
     raise DatabaseUrlError(url)
+
+
+def _private_database(path: Path) -> None:
+    """The database file (made now if new) and its -wal/-shm readable by this account
+    alone, or its shared group (office_tui.core.files); SQLite gives the -wal and -shm it
+    creates the database's mode."""
+    from office_tui.core import files
+
+    files.make_dirs(path.parent)
+    if not path.exists():
+        files.create_file(path)
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists():
+            files.secure_file(each)
 
 
 def _configure_sqlite(engine: Engine) -> None:

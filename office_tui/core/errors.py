@@ -18,12 +18,14 @@ class OfficeError(Exception):
         self.params = params
 
 
+class DatabaseUrlError(ValueError):
+    """The --db URL is neither sqlite nor postgresql+psycopg (raised by core.db)."""
+
+
 def describe(error: BaseException) -> str:
     if isinstance(error, OfficeError):
         return t(error.key, **error.params)
     from sqlalchemy.exc import DBAPIError
-
-    from office_tui.core.db import DatabaseUrlError
 
     if isinstance(error, DatabaseUrlError):
         return t("error.db_url", url=str(error))

@@ -65,8 +65,11 @@ def backup_sqlite(engine: Engine, target: Path) -> Path:
     source_path = sqlite_path(engine)
     if source_path is None:
         raise SchemaError("error.backup_sqlite_only")
+    from office_tui.core import files
+
     target = Path(target).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    files.make_dirs(target.parent)
+    files.create_file(target)  # the copy holds everything: readable by this account alone
     with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
     copy.close()

@@ -32,7 +32,10 @@ from office_tui.core.ubn import make_ubn
 from office_tui.core.workdays import WorkCalendar
 from office_tui.usage.periods import GAP, NO_LOG, judge
 
-DEMO_PASSWORD = "demo"
+# Every demo user's password: public (README, the sign-in screen's hint), and as long as
+# the password rule asks (office_tui.core.passwords).
+DEMO_PASSWORD = "demo-office"
+DEMO_ADMIN = "admin"
 CRITERIA = [f"T{i}" for i in range(1, 10)] + [f"P{i}" for i in range(1, 5)]
 BUSINESS_ITEMS = ["I301010", "I301020", "I301030", "F401010", "F218010", "I103060"]
 CAPACITIES = ["1~10", "11~100", "101~200", "201~300", "301~400", "401~500", "500以上"]
@@ -486,7 +489,7 @@ class _Builder:
 
     def users(self, reviewers: list[dict]) -> None:
         digest = hash_password(DEMO_PASSWORD)
-        rows = [dict(username="admin", display_name="系統管理員", role="admin"),
+        rows = [dict(username=DEMO_ADMIN, display_name="系統管理員", role="admin"),
                 dict(username="staff", display_name="陳專員", role="staff"),
                 dict(username="staff2", display_name="林專員", role="staff")]
         rows += [dict(username=r["reviewer_no"].lower(), display_name=r["name"], role="reviewer", reviewer_id=r["id"])

@@ -18,9 +18,10 @@ from office_tui.documents.periods import find_dates, find_ubns, format_period, p
 from office_tui.documents.text import TextQuality, text_quality
 from office_tui.core.i18n import current_language, t
 
-STATUSES = ("ok", "no_text", "encrypted", "corrupt", "not_pdf", "unmatched")
-# Status codes that mean the system could not read the file at all.
-UNREADABLE_STATUSES = ("encrypted", "corrupt", "not_pdf")
+STATUSES = ("ok", "no_text", "encrypted", "corrupt", "not_pdf", "unmatched", "too_large")
+# Status codes that mean the system could not read the file at all (too_large: it would
+# inflate past the limits of importers/limits.py — a decompression bomb).
+UNREADABLE_STATUSES = ("encrypted", "corrupt", "not_pdf", "too_large")
 WARNINGS = (
     "ubn_mismatch",  # the document shows UBNs, none of them the applicant's
     "outdated",  # a tax document of a period before the latest one

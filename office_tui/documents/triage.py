@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from models import Application, Document, Provider, User
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.actor import Actor
 from models.clock import now_utc
 from office_tui.core.db import read_session, write_session
@@ -58,7 +59,7 @@ def queue(engine: Engine, application_no: str | None = None) -> list[int]:
                         Document.application_id, Application.application_no)
                  .join(Application, Document.application_id == Application.id, isouter=True))
         if application_no is not None:
-            query = query.where(Application.application_no == application_no)
+            query = query.where(Application.application_no == normalise_application_no(application_no))
         rows = session.exec(query).all()
 
     def key(row):

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from models import Application, Batch, Provider
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.db import read_session
 from office_tui.core.errors import OfficeError
 
@@ -58,8 +59,8 @@ def find_batch_no(session: Session, number: int) -> Batch:
 
 
 def find_application(session: Session, application_no: str) -> Application:
-    """The application numbered ``application_no`` (spaces trimmed), or OfficeError."""
-    number = (application_no or "").strip()
+    """The application numbered ``application_no`` (however typed), or OfficeError."""
+    number = normalise_application_no(application_no)
     app = session.scalars(select(Application).where(Application.application_no == number)).first()
     if app is None:
         raise OfficeError("assign.no_such_application", application=number)

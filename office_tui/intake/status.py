@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from models import Application, CorrectionNotice, Decision
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.actor import Actor
 from models.clock import now_utc
 from office_tui.core.db import write_session
@@ -130,7 +131,7 @@ def allowed_moves(application: Application, actor: Actor) -> list[str]:
 def set_status(engine: Engine, actor: Actor, application_nos: list[str], new: str, reason: str) -> list[Move]:
     """Move each application, each in its own transaction: one refusal stops no other."""
     results = []
-    for number in application_nos:
+    for number in map(normalise_application_no, application_nos):
         with write_session(engine, actor, reason=reason) as session:
             application = session.exec(
                 select(Application).where(Application.application_no == number).with_for_update()

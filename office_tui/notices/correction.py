@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from models import Application, Batch, CorrectionNotice, Document, Provider
+from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.actor import Actor
 from models.clock import OFFICE_TZ, office_today
 from office_tui.core.dates import check_happened, format_date
@@ -142,6 +143,7 @@ def enter_correction(engine: Engine, actor: Actor, application_nos: list[str], r
 
 
 def _application(session: Session, application_no: str) -> Application:
+    application_no = normalise_application_no(application_no)
     application = session.exec(select(Application).where(Application.application_no == application_no)).first()
     if application is None:
         raise NoticeError("move.no_such_application", application_no=application_no)
