@@ -6,7 +6,6 @@ uncommon; sign-in is throttled and every attempt audited."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from contextlib import closing
 

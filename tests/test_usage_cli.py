@@ -9,14 +9,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
 from test_cli import ENTRY, REPO, query, run_cli
 from test_reconcile import END, P_UBN, Q_UBN, START, STAFF, World
 

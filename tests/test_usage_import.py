@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, text
 from sqlmodel import Session
 
 from importers.usage import MAX_LISTED, import_usage
-from models import AuditEntry, Store, UsageDaily, UsageFile
+from models import AuditEntry, Store, UsageFile
 from office_tui.core.actor import Actor
 from office_tui.core.db import write_session
 from office_tui.core.ubn import make_ubn

@@ -26,10 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import UsageContribution, UsageFile
+from models import UsageFile
 from models.clock import now_utc
 from office_tui.core import audit
 from office_tui.core.errors import OfficeError
