@@ -94,7 +94,9 @@ class UsageImportScreen(TranslatedBindings, ModalScreen[bool]):
     def _show(self, report) -> None:
         self.running = False
         self.changed = report.changed
-        self.query_one("#summary", Static).update("\n".join(report.lines()[:1] + report.lines()[1:len(report.files) + 1]))
+        lines = report.lines()
+        shown = lines[:1 + len(report.files)] + ([t("usage.import.cancelled")] if report.cancelled else [])
+        self.query_one("#summary", Static).update("\n".join(shown))
         table = self.query_one("#report", DataTable)
         table.clear(columns=True)
         table.add_columns(t("usageui.col_file"), t("dialog.col_row"), t("dialog.col_column"), t("col.reason"))

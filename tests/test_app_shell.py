@@ -34,11 +34,9 @@ async def test_each_workflow_opens_by_key_and_escape_returns(demo_url):
         await wait_for(pilot, lambda: figures_loaded(app))
         expected = {"1": "ApplicationsScreen", "2": "TriageScreen", "3": "NoticesScreen",
                     "4": "CalendarScreen", "5": "ReviewScreen", "6": "ClaimsScreen",
-                    "7": "PlaceholderScreen", "8": "StoresScreen"}
+                    "7": "UsageScreen", "8": "StoresScreen"}
         for key, screen_name in expected.items():
             await press_to_screen(pilot, key, screen_name, "Footer")
-            if screen_name == "PlaceholderScreen":
-                assert "尚未上線" in str(app.screen.query_one("#placeholder").render())
             await press_to_screen(pilot, "escape", "DashboardScreen")
 
 

@@ -79,15 +79,22 @@ def record_file(session: Session, actor, facts: FileFacts, stores: Mapping[int, 
     written). A file with no store-day at all is not recorded either (None)."""
     if same_content(session, facts.sha256) is not None:
         return None
-    days = sum(1 for counts in stores.values() for n in counts.counts if n >= 0)
+    # Sums over the arrays at C speed: a -1 (no figure) counts once in the sum and once
+    # in count(-1). An array's first and last entries are figures (it grows only by them).
+    days = events = 0
+    first = last = None
+    for c in stores.values():
+        missing = c.counts.count(-1)
+        days += len(c.counts) - missing
+        events += sum(c.counts) + missing
+        end = c.first_day + timedelta(days=len(c.counts) - 1)
+        first = c.first_day if first is None or c.first_day < first else first
+        last = end if last is None or end > last else last
     if not days:
         return None
-    events = sum(n for counts in stores.values() for n in counts.counts if n > 0)
-    firsts = [c.first_day + timedelta(days=next(i for i, n in enumerate(c.counts) if n >= 0)) for c in stores.values()]
-    lasts = [c.first_day + timedelta(days=max(i for i, n in enumerate(c.counts) if n >= 0)) for c in stores.values()]
     file = UsageFile(name=facts.name, sha256=facts.sha256, kind=facts.kind, encoding=facts.encoding, replace=replace,
-                     rows=facts.rows, events=events, stores=len(stores), days=days, first_day=min(firsts),
-                     last_day=max(lasts), imported_at=now_utc(), imported_by_id=getattr(actor, "user_id", None),
+                     rows=facts.rows, events=events, stores=len(stores), days=days, first_day=first, last_day=last,
+                     imported_at=now_utc(), imported_by_id=getattr(actor, "user_id", None),
                      imported_by=getattr(actor, "username", "") or "")
     session.add(file)
     session.flush()
