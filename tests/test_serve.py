@@ -146,13 +146,16 @@ def test_a_member_signs_in_in_a_browser_and_sees_only_their_sheets(server, demo_
                 "framereceived", lambda data: received.append(data if isinstance(data, bytes) else data.encode())))
             page.goto(f"{server}/")
             page.wait_for_function("document.body.classList.contains('-first-byte')", timeout=30_000)
-            _wait(page, lambda: "登入" in shown() and "帳號" in shown())
+            _wait(page, lambda: "登入" in shown() and "帳號" in shown(), "the sign-in screen")
             page.focus(".xterm-helper-textarea")
+            before = len(received)
             page.keyboard.type("r01", delay=20)
+            _wait(page, lambda: "r01" in _text(received[before:]), "the user name typed into its field")
             page.keyboard.press("Enter")
+            _settled(page, received)  # the focus is in the password field (keys typed ahead would not be)
             page.keyboard.type("demo-office", delay=20)
             page.keyboard.press("Enter")
-            _wait(page, lambda: all(number in shown() for number in mine))
+            _wait(page, lambda: all(number in shown() for number in mine), "the member's score sheets")
             page.screenshot(path=str(tmp_path / "member-in-the-browser.png"))
         finally:
             browser.close()
@@ -161,9 +164,23 @@ def test_a_member_signs_in_in_a_browser_and_sees_only_their_sheets(server, demo_
     assert not seen & others
 
 
-def _wait(page, condition, seconds: float = 45) -> None:
+def _text(frames: list[bytes]) -> str:
+    """The terminal output in ``frames`` without its escape sequences."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(frames).decode("utf-8", "replace"))
+
+
+def _settled(page, received: list[bytes], quiet_ms: int = 400, seconds: float = 15) -> None:
+    """Wait until the app has drawn what it was going to (no output for ``quiet_ms``)."""
+    deadline = time.monotonic() + seconds
+    count = -1
+    while count != len(received) and time.monotonic() < deadline:
+        count = len(received)
+        page.wait_for_timeout(quiet_ms)
+
+
+def _wait(page, condition, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("the browser did not show it in time")
+            raise AssertionError(f"the browser did not show {what} in {seconds:.0f} s")
         page.wait_for_timeout(100)
