@@ -15,18 +15,21 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
 from importers import fields as f
 from importers.fields import FieldError
+from models.clock import OFFICE_TZ
 from office_tui.layouts import APPLICATIONS
 from importers.report import RowError
 from importers.tabular import Chunk
 from office_tui.intake.eligibility import MIN_TERM_MONTHS
 from office_tui.core.identifiers import normalise_application_no
 from office_tui.core.errors import describe
-from office_tui.core.i18n import catalogue
+from office_tui.core.dates import format_date
+from office_tui.core.i18n import catalogue, t
 from office_tui.core.programme import CATEGORIES
 from office_tui.core.ubn import is_valid_ubn
 
@@ -249,4 +252,13 @@ class ApplicationRows:
         header, numbers = self.header, chunk.numbers
         errors = {k: [RowError(numbers[k], header(name), describe(values[name][k])) for name in names]
                   for k, names in failed.items()}
+        # A company registered after it submitted: the date is wrong (and would make it
+        # look under a year old, let off with its 401).
+        for k, (registered, submitted) in enumerate(zip(values["registered_on"], values["submitted_at"])):
+            if registered.__class__ is date and submitted.__class__ is datetime:
+                submitted_on = submitted.astimezone(OFFICE_TZ).date()
+                if registered > submitted_on:
+                    errors.setdefault(k, []).append(RowError(numbers[k], header("registered_on"), t(
+                        "import.row.registered_after_submission", registered=format_date(registered),
+                        submitted=format_date(submitted_on))))
         return CheckedCells(values, errors)

@@ -100,12 +100,12 @@ class ScoresImportReport(ImportReport):
     def to_json(self) -> dict:
         return {**super().to_json(), "assigned": list(self.assigned)}
 
-    def note(self, row: int, application_no: str, reviewer_no: str, load: int, cap: int) -> None:
+    def note(self, row: int, column: str, application_no: str, reviewer_no: str, load: int, cap: int) -> None:
         self.assigned.append({"row": row, "application_no": application_no, "reviewer_no": reviewer_no,
                               "load": load, "cap": cap})
         key = "tally.import_assigned_over_cap" if load > cap else "tally.import_assigned"
-        self.notes.append(RowError(row, "", t(key, application=application_no, reviewer=reviewer_no,
-                                              load=load, cap=cap)))
+        self.notes.append(RowError(row, column, t(key, application=application_no, reviewer=reviewer_no,
+                                                  load=load, cap=cap)))
 
 
 class _Checker:
@@ -293,5 +293,6 @@ def _write(session, actor, checker: _Checker, row: _Row, report: ScoresImportRep
     if new_pair:
         checker.sheets[(app.id, member.id)] = (assignment.id, assignment.sheet_status, assignment.comment)
         cap.loads[member.reviewer_no] = load + 1
-        report.note(row.number, row.application_no, member.reviewer_no, load + 1, cap.cap)
+        report.note(row.number, checker.sheet.header("reviewer_no"), row.application_no, member.reviewer_no,
+                    load + 1, cap.cap)
     report.accepted.append(row.number)

@@ -160,6 +160,8 @@ BAD_CELLS = [
     # Events that have happened: not after today (2026-11-20 Taipei, the pinned clock).
     ("submitted_at", "115/11/21 09:00", "送出時間", "申請送出日期 115/11/21 在今天（115/11/20）之後"),
     ("registered_on", "2026-11-21", "設立登記日期", "公司設立登記日期 115/11/21 在今天"),
+    # Registered after it submitted (which would also pass it off as under a year old).
+    ("registered_on", "110/07/06", "設立登記日期", "設立登記日期 110/07/06 晚於申請送出日 110/07/05"),
 ]
 
 
