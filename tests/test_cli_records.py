@@ -27,6 +27,11 @@ def test_db_init_creates_a_new_office_once(tmp_path):
     assert made.returncode == 0 and str(path) in made.stdout and path.exists()
     again = run_cli("db", "init", "--db", sqlite_url(path))
     assert again.returncode == 1 and "已有辦公室資料庫" in again.stderr
+    from office_tui.core.auth import os_username
+
+    first = run_cli("user", "add", "first-admin", "--role", "admin", "--os-account", os_username(),
+                    "--db", sqlite_url(path))  # a new office's first admin: the account running the tests
+    assert first.returncode == 0, first.stderr
     listed = run_cli("applications", "list", "--db", sqlite_url(path))
     assert listed.returncode == 0 and "共 0 筆" in listed.stdout
 
@@ -38,7 +43,7 @@ def test_an_empty_file_is_not_an_office(tmp_path):
     assert result.returncode == 1 and "沒有辦公室的資料表" in result.stderr
 
 
-def test_an_import_with_a_refused_row_ends_1_the_good_rows_in(engine, db_url, tmp_path):
+def test_an_import_with_a_refused_row_ends_1_the_good_rows_in(engine, db_url, tmp_path, shell_admin):
     build_office(engine)
     good = tmp_path / "good.csv"
     good.write_text("申請編號,委員編號," + ",".join(CODES) + "\nC6,R1," + ",".join(["90"] * len(CODES)) + "\n",
@@ -55,7 +60,7 @@ def test_an_import_with_a_refused_row_ends_1_the_good_rows_in(engine, db_url, tm
     assert report["accepted"] == [2] and [e["row"] for e in report["rejected"]] == [3]
 
 
-def test_allow_over_cap(engine, db_url, tmp_path):
+def test_allow_over_cap(engine, db_url, tmp_path, shell_admin):
     from models import Reviewer
     from office_tui.core.db import write_session
     from test_committee import STAFF

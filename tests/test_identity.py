@@ -75,6 +75,7 @@ def test_an_unlinked_account_cannot_add_an_admin(engine, db_url, tmp_path):
 
 def test_an_unlinked_account_may_create_the_first_admin_only(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert run_cli("db", "init", "--db", url).returncode == 0  # a new office, with no users yet
     staff_first = run_cli("--db", url, "user", "add", "mei", "--role", "staff")
     assert staff_first.returncode == 1 and "第一個使用者必須是管理員" in staff_first.stderr
     first = run_cli("--db", url, "user", "add", "chief", "--role", "admin", "--password-stdin",
@@ -158,6 +159,7 @@ def test_a_long_uncommon_password_is_taken(engine):
 
 def test_the_command_line_says_what_is_wrong_with_a_password(tmp_path):
     one, two = (f"sqlite:///{tmp_path / name}" for name in ("one.db", "two.db"))
+    assert all(r.returncode == 0 for r in run_all((("db", "init", "--db", one),), (("db", "init", "--db", two),)))
     short, common = run_all(
         (("--db", one, "user", "add", "chief", "--role", "admin", "--password-stdin"), {"input": "abc123\n"}),
         (("--lang", "en", "--db", two, "user", "add", "chief", "--role", "admin", "--password-stdin"),

@@ -24,7 +24,7 @@ from office_tui.core.ubn import make_ubn
 
 
 @pytest.fixture
-def world(engine) -> World:
+def world(engine, shell_admin) -> World:
     return World(engine)
 
 
@@ -95,7 +95,7 @@ def test_usage_files_remove_and_verify(world, db_url, tmp_path):
     [entry] = json.loads(files.stdout)
     assert (entry["file"], entry["stores"], entry["days"], entry["events"], entry["first_day"], entry["last_day"]) == \
         ("log.csv", 2, 23, 23, "2025-10-31", "2026-09-30")
-    assert len(entry["sha256"]) == 64 and entry["imported_by"].startswith("os:")
+    assert len(entry["sha256"]) == 64 and entry["imported_by"] == "shell-admin"  # the account's linked user
     removed = run_cli("--db", db_url, "usage", "remove", str(entry["id"]), "--reason", "服務提供者重送")
     assert removed.returncode == 0, removed.stderr
     assert world.result("Q1")["flags"] == ["no_usage_log"]  # reconciled again on removal
@@ -198,7 +198,7 @@ def test_spot_checks_are_reproducible_recorded_and_exported(world, db_url, tmp_p
     assert run_cli("--db", db_url, "spotcheck", "draw", "--percent", "0").returncode == 1
 
 
-def test_an_import_killed_in_the_middle_leaves_all_or_nothing_of_its_file(engine, db_url, tmp_path):
+def test_an_import_killed_in_the_middle_leaves_all_or_nothing_of_its_file(engine, db_url, tmp_path, shell_admin):
     """The import runs in a subprocess; once its write transaction has spilled pages into
     the WAL (it is writing, not yet committed) it is killed with SIGKILL. The database
     then holds nothing of the file — and, run again, all of it."""
