@@ -12,9 +12,12 @@ files in, ``x`` removes the highlighted one (its counts taken back out, audited)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
 
@@ -24,6 +27,19 @@ from screens import jobs
 from screens.big_list import ListHeader, PagedTable
 from screens.formatting import cell
 from screens.i18n import TranslatedBindings
+
+
+@dataclass
+class CountsLoaded(Message):
+    counts: dict
+
+
+@dataclass
+class UsageChanged(Message):
+    """A change made (a file removed, a draw, a result): what to tell, and what to show next."""
+
+    text: str
+    show_spot: bool = False
 
 
 class UsageScreen(TranslatedBindings, Screen):
@@ -96,7 +112,19 @@ class UsageScreen(TranslatedBindings, Screen):
     def load_counts(self) -> None:
         from office_tui.usage.view import tab_counts
 
-        jobs.load(self, tab_counts, self._show_counts, "usage-counts")
+        jobs.read(self, tab_counts, CountsLoaded, group="usage-counts")
+
+    @on(CountsLoaded)
+    def _counts_loaded(self, message: CountsLoaded) -> None:
+        self._show_counts(message.counts)
+
+    @on(UsageChanged)
+    def _changed(self, message: UsageChanged) -> None:
+        self.notify(message.text, timeout=8)
+        if message.show_spot:
+            self.counts.pop("draw", None)
+            self.switch_to(SPOT)
+        self.reload()
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         draw_changed = counts.get("draw") != self.counts.get("draw")
@@ -216,13 +244,15 @@ class UsageScreen(TranslatedBindings, Screen):
 
         close_on, need = claims_close_on(self.app.settings), self.app.settings.usage_min_active_days
 
+        actor = self.app.actor
+
         def change(session) -> str:
-            file, stores = remove_file(session, self.app.actor, file_id)
+            file, stores = remove_file(session, actor, file_id)
             reconcile(session, close_on=close_on, min_active_days=need, stores=stores)
             return t("usage.removed", file_id=file.id, name=file.name, days=f"{file.days:,}",
                      stores=f"{len(stores):,}", claims="—")
 
-        jobs.write(self, change, t("usage.remove_reason", file_id=file_id), "usage-act", self.reload)
+        jobs.write(self, change, UsageChanged, reason=t("usage.remove_reason", file_id=file_id), group="usage-act")
 
     def action_draw(self) -> None:
         from screens.forms import TextField, TextFieldsScreen
@@ -249,16 +279,14 @@ class UsageScreen(TranslatedBindings, Screen):
         percent, minimum = float(values["percent"]), int(values["minimum"] or 1)
         seed = int(values["seed"]) if values["seed"] else None
 
+        actor = self.app.actor
+
         def change(session) -> str:
-            made = draw(session, self.app.actor, percent, min_per_provider=minimum, seed=seed)
+            made = draw(session, actor, percent, min_per_provider=minimum, seed=seed)
             return t("usageui.drawn", draw=made.id, seed=made.seed, population=f"{made.population:,}")
 
-        def after() -> None:
-            self.counts.pop("draw", None)
-            self.switch_to(SPOT)
-            self.reload()
-
-        jobs.write(self, change, t("spotcheck.draw_reason", percent=f"{percent:g}"), "usage-act", after)
+        jobs.write(self, change, lambda text: UsageChanged(text, show_spot=True),
+                   reason=t("spotcheck.draw_reason", percent=f"{percent:g}"), group="usage-act")
 
     def action_record(self, passed: bool) -> None:
         from screens.forms import TextField, TextFieldsScreen
@@ -281,8 +309,10 @@ class UsageScreen(TranslatedBindings, Screen):
 
         close_on = claims_close_on(self.app.settings)
 
+        actor = self.app.actor
+
         def change(session) -> str:
-            check = record_result(session, self.app.actor, claim_no, passed, note, close_on=close_on)
+            check = record_result(session, actor, claim_no, passed, note, close_on=close_on)
             return t("spotcheck.recorded", claim_no=claim_no, result=t(f"spotcheck.result_{check.result}"))
 
-        jobs.write(self, change, t("spotcheck.record_reason", claim_no=claim_no), "usage-act", self.reload)
+        jobs.write(self, change, UsageChanged, reason=t("spotcheck.record_reason", claim_no=claim_no), group="usage-act")

@@ -8,10 +8,14 @@ columns) and at 140×45 alike, and needs no further dependency."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
@@ -41,6 +45,11 @@ def periods_table(use: ClaimUse, style: str) -> Text:
                  last=cell("date", p.last, style), days=p.active_days, needed=p.needed, events=f"{p.events:,}")
         text.append(line + ("  ✘" if not p.ok else "  ✔") + "\n", style="red" if not p.ok else "")
     return text
+
+
+@dataclass
+class DetailLoaded(Message):
+    found: tuple
 
 
 class UsageDetailScreen(TranslatedBindings, Screen):
@@ -80,10 +89,11 @@ class UsageDetailScreen(TranslatedBindings, Screen):
             use = found[0]
             return use, weekly_use(session, use.store_id, use.starts, use.ends, use.periods)
 
-        jobs.load(self, fetch, self._show, "usage-detail")
+        jobs.read(self, fetch, DetailLoaded, group="usage-detail")
 
-    def _show(self, found) -> None:
-        self.use, self.weeks = found
+    @on(DetailLoaded)
+    def _show(self, message: DetailLoaded) -> None:
+        self.use, self.weeks = message.found
         if self.use is None:
             self.query_one("#usage-detail-head", Static).update(t("usageui.no_claim"))
             return

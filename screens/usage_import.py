@@ -8,15 +8,18 @@ import shlex
 import threading
 from pathlib import Path
 
-from textual import on, work
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, Static
 
-from office_tui.core.errors import describe
 from office_tui.core.i18n import t
+from screens import jobs
 from screens.i18n import TranslatedBindings
 
 
@@ -27,6 +30,23 @@ def split_paths(text: str) -> list[Path]:
     except ValueError:
         words = text.split()
     return [Path(word).expanduser() for word in words]
+
+
+@dataclass
+class ImportProgress(Message):
+    """Posted by the import's worker as it reads."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class Imported(Message):
+    report: object
+
+
+class ImportFailed(jobs.Failed):
+    """Said in the dialog; nothing half-imported was kept."""
 
 
 class UsageImportScreen(TranslatedBindings, ModalScreen[bool]):
@@ -66,32 +86,37 @@ class UsageImportScreen(TranslatedBindings, ModalScreen[bool]):
         self.running = True
         self._run(paths, self.query_one("#replace", Checkbox).value)
 
-    @work(thread=True, exclusive=True, group="usage-import", exit_on_error=False)
     def _run(self, paths: list[Path], replace: bool) -> None:
-        from importers.usage import import_usage
         from office_tui.core.config import claims_close_on
 
-        app = self.app
-        bar = self.query_one("#progress", ProgressBar)
+        engine, actor, settings = self.app.office.engine, self.app.actor, self.app.settings
+        close_on, need, cancelled = claims_close_on(settings), settings.usage_min_active_days, self._cancel.is_set
 
         def progress(done: int, total: int) -> None:
-            app.call_from_thread(bar.update, total=total, progress=done)
+            self.post_message(ImportProgress(done, total))  # thread-safe: the bar moves on the UI thread
 
-        try:
-            report = import_usage(app.office.engine, app.actor, paths, replace=replace, progress=progress,
-                                  cancelled=self._cancel.is_set, close_on=claims_close_on(app.settings),
-                                  min_active_days=app.settings.usage_min_active_days)
-        except Exception as error:  # noqa: BLE001 - said in the dialog; nothing half-imported was kept
-            app.call_from_thread(self._failed, describe(error))
-            return
-        app.call_from_thread(self._show, report)
+        def job():
+            from importers.usage import import_usage
 
-    def _failed(self, message: str) -> None:
+            return import_usage(engine, actor, paths, replace=replace, progress=progress, cancelled=cancelled,
+                                close_on=close_on, min_active_days=need)
+
+        jobs.call(self, job, Imported, group="usage-import", failed=ImportFailed)
+
+    @on(ImportProgress)
+    def _progress(self, message: ImportProgress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    @on(ImportFailed)
+    def _failed(self, message: ImportFailed) -> None:
+        message.stop()
         self.running = False
-        self.query_one("#summary", Static).update(t("dialog.failed", reason=message))
+        self.query_one("#summary", Static).update(t("dialog.failed", reason=message.text))
         self.query_one("#paths", Input).disabled = False
 
-    def _show(self, report) -> None:
+    @on(Imported)
+    def _show(self, message: Imported) -> None:
+        report = message.report
         self.running = False
         self.changed = report.changed
         lines = report.lines()
