@@ -128,7 +128,7 @@ def test_a_second_account_reads_none_of_the_offices_files(umask_022):
         env = {"OFFICE_TUI_DATA_DIR": str(place / "data")}
         loaded = run_cli("demo", env=env)
         assert loaded.returncode == 0, loaded.stderr
-        inbox = place / "inbox" / "C115-1-0001"
+        inbox = place / "inbox" / "C114-1-0001"  # an application of the demo office
         inbox.mkdir(parents=True)
         (inbox / "401.pdf").write_bytes(pdfs.vat_401(pdfs.APPLICANT_UBN, 114, (1, 2)))
         os.chmod(place / "inbox", 0o755)
