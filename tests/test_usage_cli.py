@@ -33,7 +33,7 @@ def write(path: Path, body: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def test_import_usage_prints_the_json_of_the_issue_and_exits_1_on_a_refusal(world, db_url, tmp_path):
+def test_import_usage_json_names_files_refusals_and_unknown_stores_and_exits_1_on_a_refusal(world, db_url, tmp_path):
     world.claim("Q1", usage="none")
     ubn = world.result("Q1")["store_ubn"]
     stranger = make_ubn("7777777")
